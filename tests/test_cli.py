@@ -1,0 +1,153 @@
+"""The `blocwatch` command end to end, as a user runs it: real processes, a real SQLite file.
+
+The inputs are pages we write here ourselves; the founding example is used only when ../shared
+is present.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / ".." / "shared" / "seed" / "north-korea-brics.txt"
+
+PAGE = """World Affairs Daily
+
+
+Japan and India Deepen Defence Cooperation
+
+March 3, 2025
+  1. A New Agreement
+  2. What Comes Next
+
+Japan and India signed a defence agreement in Tokyo on Monday, officials said.
+
+A New Agreement
+
+The Indian Prime Minister met his Japanese counterpart in Tokyo. "This partnership will keep the
+sea lanes open for everyone," the Japanese Foreign Minister told reporters.
+
+What Comes Next
+
+According to analysts, the two countries could hold joint naval exercises next year.
+
+
+Latest news
+
+Show more
+
+You may also like
+"""
+
+
+def run(*args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+        ) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("BLOCWATCH_DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "blocwatch.cli", *args],
+        cwd=cwd, input=stdin, capture_output=True, text=True, env=full_env, timeout=300,
+    )
+
+
+def test_ingest_page_then_reingest_is_idempotent(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    first = run("ingest", str(page), cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "1 new" in first.stdout
+    second = run("ingest", str(page), cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert "0 new, 1 updated" in second.stdout
+    db = sqlite3.connect(tmp_path / "blocwatch.db")
+    assert db.execute("select count(*) from articles").fetchone() == (1,)
+    title, text = db.execute("select title, text from articles").fetchone()
+    assert title == "Japan and India Deepen Defence Cooperation"
+    assert "Show more" not in text and "Latest news" not in text
+    assert db.execute("select count(*) from sections").fetchone() == (2,)
+    assert db.execute("pragma journal_mode").fetchone() == ("wal",)
+
+
+def test_bad_inputs_are_named_kept_and_the_batch_goes_on(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(PAGE, encoding="utf-8")
+    run("ingest", str(good), cwd=tmp_path)
+    binary = tmp_path / "image.html"
+    binary.write_bytes(bytes(range(256)) * 20)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    undecodable = tmp_path / "latin.txt"
+    undecodable.write_bytes(b"\xff\xfe\xfa not utf-8 \xc3\x28 at all \x80\x81")
+    no_article = tmp_path / "menu.html"
+    no_article.write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    result = run("ingest", str(binary), str(empty), str(undecodable), str(no_article), str(good),
+                 cwd=tmp_path)
+    for bad in (binary, empty, undecodable, no_article):
+        assert str(bad) in result.stderr, (bad, result.stderr)
+    assert "failed" in result.stdout
+    db = sqlite3.connect(tmp_path / "blocwatch.db")
+    assert db.execute("select count(*) from articles").fetchone() == (1,)  # nothing lost, no duplicate
+    kept = db.execute("select count(*) from raw_inputs").fetchone()[0]
+    assert kept >= 3
+
+
+def test_ingest_gzip_and_jsonl(tmp_path: Path) -> None:
+    gz = tmp_path / "page.txt.gz"
+    gz.write_bytes(gzip.compress(PAGE.encode()))
+    jl = tmp_path / "records.jsonl"
+    jl.write_text(
+        json.dumps({"id": "r1", "title": "Brazil hosts summit", "date": "2025-05-02",
+                    "text": "Brazil hosted the leaders of Argentina and Chile in Brasilia on Friday."})
+        + "\n{not json}\n",
+        encoding="utf-8",
+    )
+    result = run("ingest", str(gz), str(jl), cwd=tmp_path)
+    assert "records.jsonl:2" in result.stderr
+    db = sqlite3.connect(tmp_path / "blocwatch.db")
+    assert db.execute("select count(*) from articles").fetchone() == (2,)
+
+
+def test_analyze_contract_on_our_page(tmp_path: Path) -> None:
+    lines = json.dumps({"id": "p1", "text": PAGE}) + "\n" + "garbage\n" + json.dumps({"id": "p2"}) + "\n"
+    result = run("analyze", "-", cwd=tmp_path, stdin=lines)
+    assert result.returncode == 0, result.stderr
+    outs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("id") for o in outs] == ["p1", None, "p2"]
+    assert "error" in outs[1] and "error" in outs[2]
+    p1 = outs[0]
+    assert p1["date"] == "2025-03-03"
+    assert [s["heading"] for s in p1["sections"]] == ["A New Agreement", "What Comes Next"]
+    assert {"JPN", "IND"} <= {a["id"] for a in p1["actors"]}
+    for m in p1["mentions"]:
+        assert PAGE[m["start"] : m["end"]] == m["text"]
+    assert any(q["direct"] and q["content"].startswith("This partnership") for q in p1["quotes"])
+    assert not (tmp_path / "blocwatch.db").exists(), "analyze never touches the database"
+
+
+@pytest.mark.skipif(not SEED.exists(), reason=f"founding example not found at {SEED}")
+def test_ingest_seed_shows_three_sections(tmp_path: Path) -> None:
+    result = run("ingest", str(SEED), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    db = sqlite3.connect(tmp_path / "blocwatch.db")
+    headings = [r[0] for r in db.execute("select heading from sections order by position")]
+    assert headings == ["A Closer Relationship with the BRICS", "Immense Challenges to Overcome", "Conclusion"]
+    (text,) = db.execute("select text from articles").fetchone()
+    for furniture in ("Latest analytics", "Show more", "You may also like", "BNY Mellon"):
+        assert furniture not in text
+
+
+def test_settings_precedence(tmp_path: Path) -> None:
+    (tmp_path / "blocwatch.toml").write_text('port = 9001\nhost = "127.0.0.2"\n')
+    out = json.loads(run("settings", cwd=tmp_path, env={"BLOCWATCH_PORT": "9002"}).stdout)
+    assert out["port"] == 9002 and out["host"] == "127.0.0.2"
+    out = json.loads(run("settings", cwd=tmp_path).stdout)
+    assert out["port"] == 9001
+    assert out["database_url"] == "sqlite:///blocwatch.db"
