@@ -242,6 +242,48 @@ def eval_ner(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None) ->
     _report(ner.evaluate(data, get_pipeline(), limit), as_json)
 
 
+@eval_app.command("extraction")
+def eval_extraction_cmd(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None) -> None:
+    """Article-body extraction on the ScrapingHub benchmark, blocwatch vs bare trafilatura."""
+    from blocwatch.ingest.evaluate import eval_extraction
+
+    _need(data)
+    result = eval_extraction(data, limit=limit)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    typer.echo(f"extraction on {data} ({result['pages']} pages)")
+    typer.echo(f"{'':12} {'P':>7} {'R':>7} {'F1':>7} {'exact':>7}")
+    for name in ("blocwatch", "trafilatura"):
+        r: Any = result[name]
+        typer.echo(f"{name:12} {r['precision']:7.3f} {r['recall']:7.3f} {r['f1']:7.3f} {r['accuracy']:7.3f}")
+
+
+@eval_app.command("events")
+def eval_events(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None) -> None:
+    """Event coding: (source, target, CAMEO root) P/R/F1 on the PETRARCH2 unit suite."""
+    from blocwatch.evaluation import events
+
+    _need(data)
+    _report(events.evaluate(data, limit=limit), as_json)
+
+
+@eval_app.command("all")
+def eval_all(data: DataOpt = Path("../shared/eval"), limit: LimitOpt = None) -> None:
+    """Every evaluation whose gold data is found under DATA."""
+    tasks = [
+        ("extraction", data / "extraction" / "scrapinghub-article-extraction", eval_extraction_cmd),
+        ("ner", data / "ner" / "conll2003" / "dev.txt", eval_ner),
+        ("events", data / "events" / "petrarch2-unit", eval_events),
+    ]
+    for name, path, command in tasks:
+        if not path.exists():
+            typer.echo(f"{name}: skipped, no gold data at {path}")
+            continue
+        command(data=path, as_json=False, limit=limit)
+        typer.echo("")
+
+
 @app.command("settings")
 def show_settings() -> None:
     """Print the effective settings (after CLI, environment, file and defaults)."""

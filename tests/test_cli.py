@@ -48,13 +48,19 @@ You may also like
 """
 
 
-def run(*args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
-        ) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     full_env.pop("BLOCWATCH_DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "-m", "blocwatch.cli", *args],
-        cwd=cwd, input=stdin, capture_output=True, text=True, env=full_env, timeout=300,
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=300,
     )
 
 
@@ -88,8 +94,9 @@ def test_bad_inputs_are_named_kept_and_the_batch_goes_on(tmp_path: Path) -> None
     undecodable.write_bytes(b"\xff\xfe\xfa not utf-8 \xc3\x28 at all \x80\x81")
     no_article = tmp_path / "menu.html"
     no_article.write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
-    result = run("ingest", str(binary), str(empty), str(undecodable), str(no_article), str(good),
-                 cwd=tmp_path)
+    result = run(
+        "ingest", str(binary), str(empty), str(undecodable), str(no_article), str(good), cwd=tmp_path
+    )
     for bad in (binary, empty, undecodable, no_article):
         assert str(bad) in result.stderr, (bad, result.stderr)
     assert "failed" in result.stdout
@@ -104,8 +111,14 @@ def test_ingest_gzip_and_jsonl(tmp_path: Path) -> None:
     gz.write_bytes(gzip.compress(PAGE.encode()))
     jl = tmp_path / "records.jsonl"
     jl.write_text(
-        json.dumps({"id": "r1", "title": "Brazil hosts summit", "date": "2025-05-02",
-                    "text": "Brazil hosted the leaders of Argentina and Chile in Brasilia on Friday."})
+        json.dumps(
+            {
+                "id": "r1",
+                "title": "Brazil hosts summit",
+                "date": "2025-05-02",
+                "text": "Brazil hosted the leaders of Argentina and Chile in Brasilia on Friday.",
+            }
+        )
         + "\n{not json}\n",
         encoding="utf-8",
     )
@@ -138,7 +151,11 @@ def test_ingest_seed_shows_three_sections(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     db = sqlite3.connect(tmp_path / "blocwatch.db")
     headings = [r[0] for r in db.execute("select heading from sections order by position")]
-    assert headings == ["A Closer Relationship with the BRICS", "Immense Challenges to Overcome", "Conclusion"]
+    assert headings == [
+        "A Closer Relationship with the BRICS",
+        "Immense Challenges to Overcome",
+        "Conclusion",
+    ]
     (text,) = db.execute("select text from articles").fetchone()
     for furniture in ("Latest analytics", "Show more", "You may also like", "BNY Mellon"):
         assert furniture not in text

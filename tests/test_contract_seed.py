@@ -105,11 +105,21 @@ def test_events(seed: tuple[str, dict[str, Any]]) -> None:
     for e in events:
         ev = e["evidence"]
         assert text[ev["start"] : ev["end"]] == ev["sentence"]
-    coop_brics = [e for e in events if _country(out, e["source"]) == "PRK" and e["target"] == "BRICS"
-                  and e["quad_class"] in (1, 2) and not e["negated"]]
+    coop_brics = [
+        e
+        for e in events
+        if _country(out, e["source"]) == "PRK"
+        and e["target"] == "BRICS"
+        and e["quad_class"] in (1, 2)
+        and not e["negated"]
+    ]
     assert coop_brics, "a cooperation event from North Korea toward BRICS"
-    tension = [e for e in events if {_country(out, e["source"]), _country(out, e["target"])} == {"PRK", "CHN"}
-               and e["quad_class"] in (3, 4)]
+    tension = [
+        e
+        for e in events
+        if {_country(out, e["source"]), _country(out, e["target"])} == {"PRK", "CHN"}
+        and e["quad_class"] in (3, 4)
+    ]
     assert tension, "tension or conflict between North Korea and China"
     unga = [e for e in events if e["target"] in ("UNGA", "UN") and _country(out, e["source"]) == "PRK"]
     assert unga and all(e["negated"] for e in unga), "the UNGA non-attendance is negated"

@@ -79,7 +79,8 @@ class _Gazetteer:
                     # Lower-case forms ("police") are agents, handled by resolution, not names.
                     continue
                 self.forms.setdefault(variant, []).append((actor_id, how))
-        patterns = list(nlp.tokenizer.pipe(self.forms))
+        # make_doc tokenises exactly as the pipeline will, so patterns align with the text.
+        patterns = [nlp.make_doc(form) for form in self.forms]
         for pattern in patterns:
             self.matcher.add(pattern.text, [pattern])
 
@@ -194,7 +195,9 @@ def _resolve(
     return None
 
 
-def find_mentions(doc: Doc, kb: KnowledgeBase, gazetteer: _Gazetteer) -> tuple[list[Mention], dict[str, Actor]]:
+def find_mentions(
+    doc: Doc, kb: KnowledgeBase, gazetteer: _Gazetteer
+) -> tuple[list[Mention], dict[str, Actor]]:
     """All actor mentions of ``doc`` in text order, and the actors they name (id -> Actor)."""
     published = doc._.published
     cands: list[tuple[Span, str | None, str]] = [(s, a, how) for s, a, how in gazetteer.spans(doc)]

@@ -20,8 +20,11 @@ def analyse(pipeline: Pipeline, text: str, published: date | None = date(2024, 5
 
 
 def test_metonyms_and_demonyms(pipeline: Pipeline) -> None:
-    a = analyse(pipeline, "Moscow and Beijing signed a grain deal. Japanese officials were not consulted, "
-                          "and the Kremlin said nothing.")
+    a = analyse(
+        pipeline,
+        "Moscow and Beijing signed a grain deal. Japanese officials were not consulted, "
+        "and the Kremlin said nothing.",
+    )
     by_text = {m.text: m.actor for m in a.mentions}
     assert by_text["Moscow"] == "RUS" and by_text["Beijing"] == "CHN"
     assert by_text["Japanese"] == "JPN"
@@ -38,8 +41,10 @@ def test_mention_offsets_point_at_their_text(pipeline: Pipeline) -> None:
 
 
 def test_direct_quote_with_said_and_pronoun(pipeline: Pipeline) -> None:
-    text = ("Choe Son-hui met the Russian envoy in Pyongyang. "
-            "“Our friendship with Moscow grows stronger every year,” she said after the talks.")
+    text = (
+        "Choe Son-hui met the Russian envoy in Pyongyang. "
+        "“Our friendship with Moscow grows stronger every year,” she said after the talks."
+    )
     a = analyse(pipeline, text)
     [quote] = [q for q in a.quotes if q.direct]
     assert quote.content == "Our friendship with Moscow grows stronger every year"
@@ -74,8 +79,10 @@ def test_according_to_after_the_statement(pipeline: Pipeline) -> None:
 
 
 def test_pull_quote_needs_a_person(pipeline: Pipeline) -> None:
-    text = ("The bloc is changing faster than its founders expected.Maria Gomez, a researcher at a "
-            "university in Madrid\n\nThe summit closed with a statement.Reuters, a news agency")
+    text = (
+        "The bloc is changing faster than its founders expected.Maria Gomez, a researcher at a "
+        "university in Madrid\n\nThe summit closed with a statement.Reuters, a news agency"
+    )
     a = analyse(pipeline, text)
     speakers = [q.speaker for q in a.quotes]
     assert speakers == ["Maria Gomez"]
@@ -88,8 +95,10 @@ def test_scare_quotes_are_not_quotes(pipeline: Pipeline) -> None:
 
 
 def test_unknown_person_gets_affiliation_from_of(pipeline: Pipeline) -> None:
-    text = ("According to Anna Berg of the Stockholm International Peace Research Institute, "
-            "arms imports to Europe doubled.")
+    text = (
+        "According to Anna Berg of the Stockholm International Peace Research Institute, "
+        "arms imports to Europe doubled."
+    )
     a = analyse(pipeline, text)
     [quote] = a.quotes
     assert quote.speaker == "Anna Berg"

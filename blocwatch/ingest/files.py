@@ -1,0 +1,146 @@
+"""The ingest front door: :func:`read_inputs` turns paths, folders and URLs into articles.
+
+Each input is an http(s) URL (fetched with :func:`blocwatch.ingest.fetch.fetch_url`), a file,
+or a directory walked recursively (sorted, hidden entries skipped) for ``.html``, ``.htm``,
+``.txt``, ``.jsonl`` and ``.json`` files and their ``.gz`` versions.  A file's kind comes from its
+extension, and from sniffing its bytes when the extension says nothing (or says gzip).
+
+Failure is data, not control flow: every problem becomes an :class:`IngestError` *yielded* in
+place of the article, carrying the raw bytes where there were any, and the batch goes on.  The
+one size rule for all of it is ``settings.fetch_max_bytes``: no file, decompressed file or JSON
+line larger than that is read into memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from blocwatch.ingest import sniff
+from blocwatch.ingest.errors import IngestError, article_id_for
+from blocwatch.records import Article
+from blocwatch.settings import Settings
+
+__all__ = ["SUFFIXES", "read_inputs", "read_file", "read_bytes"]
+
+SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text", ".text": "text",
+            ".jsonl": "json", ".ndjson": "json", ".json": "json"}  # fmt: skip
+
+
+def read_inputs(inputs: Sequence[str], settings: Settings) -> Iterator[Article | IngestError]:
+    """Yield one Article (or IngestError) per document found in ``inputs``, in order."""
+    for item in inputs:
+        scheme = urlsplit(item).scheme.lower()
+        if scheme in ("http", "https"):
+            yield from _fetch(item, settings)
+        elif len(scheme) > 1 and "://" in item:  # one letter is a Windows drive, "C:\..."
+            yield IngestError(item, f"unsupported URL scheme {scheme!r} (only http and https)")
+        else:
+            yield from _read_path(Path(item), settings)
+
+
+def _fetch(url: str, settings: Settings) -> Iterator[Article | IngestError]:
+    from blocwatch.ingest.fetch import fetch_url
+
+    try:
+        yield fetch_url(url, settings)
+    except IngestError as exc:
+        yield exc
+
+
+def _read_path(path: Path, settings: Settings) -> Iterator[Article | IngestError]:
+    if path.is_dir():
+        found = False
+        for child in sorted(path.rglob("*")):
+            relative = child.relative_to(path).parts
+            if child.is_file() and not any(p.startswith(".") for p in relative) and _kind_by_name(child):
+                found = True
+                yield from read_file(child, settings)
+        if not found:
+            yield IngestError(str(path), "directory holds no .html, .txt, .jsonl or .json files")
+    elif path.is_file():
+        yield from read_file(path, settings)
+    elif path.exists():
+        yield IngestError(str(path), "not a regular file or directory")
+    else:
+        yield IngestError(str(path), "no such file or directory")
+
+
+def _kind_by_name(path: Path) -> str | None:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return SUFFIXES.get(suffixes[-1]) if suffixes else None
+
+
+def read_file(path: Path, settings: Settings) -> Iterator[Article | IngestError]:
+    """Read one file of any supported kind (an explicitly named file need not have a known suffix)."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > settings.fetch_max_bytes:
+            yield IngestError(name, f"file is {size} bytes, over the limit of {settings.fetch_max_bytes}")
+            return
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield IngestError(name, f"cannot read: {exc.strerror or exc}")
+        return
+    yield from read_bytes(raw, name, settings, kind=_kind_by_name(path))
+
+
+def read_bytes(
+    raw: bytes, name: str, settings: Settings, *, kind: str | None = None, url: str | None = None
+) -> Iterator[Article | IngestError]:
+    """Parse the bytes of one document; ``kind`` ("html" | "text" | "json") skips sniffing."""
+    original = raw
+    if raw.startswith(b"\x1f\x8b"):
+        try:
+            raw = sniff.gunzip_capped(raw, settings.fetch_max_bytes)
+        except sniff.DecodeError as exc:
+            yield IngestError(name, str(exc), raw=original)
+            return
+    if not raw.strip():
+        yield IngestError(name, "empty file" if not raw else "file holds only whitespace", raw=original)
+        return
+    sniffed = sniff.sniff_kind(raw)
+    if sniffed.startswith("binary") or sniffed == "gzip":
+        problem = "nested gzip data" if sniffed == "gzip" else sniffed.replace("binary: ", "binary file: ")
+        yield IngestError(name, problem, raw=original)
+        return
+    kind = kind or sniffed
+    # A ".txt" that is really a saved web page is parsed as HTML: sniffing beats the name there.
+    if kind == "text" and sniffed == "html":
+        kind = "html"
+    yield from _parse(raw, original, name, kind, settings, url)
+
+
+def _parse(
+    raw: bytes, original: bytes, name: str, kind: str, settings: Settings, url: str | None
+) -> Iterator[Article | IngestError]:
+    try:
+        if kind == "html":
+            from blocwatch.ingest.html import extract_html
+
+            article = extract_html(raw, url=url, input_name=name)
+        elif kind == "json":
+            from blocwatch.ingest.jsonl import read_jsonl
+
+            yield from read_jsonl(raw, input_name=name, max_line_bytes=settings.fetch_max_bytes)
+            return
+        else:
+            from blocwatch.ingest.textpage import parse_text_page
+
+            article = parse_text_page(sniff.decode_text(raw), input_name=name)
+            if url:
+                article.url = url
+                article.id = article_id_for(url, article.text)
+    except IngestError as exc:
+        exc.raw = exc.raw if exc.raw is not None else original
+        yield exc
+        return
+    except sniff.DecodeError as exc:
+        yield IngestError(name, str(exc), raw=original)
+        return
+    article.raw = raw  # the page as served (decompressed), so it can be re-extracted later
+    yield article

@@ -1,0 +1,295 @@
+"""Event coding: who did what to whom, when and where, from a parsed article.
+
+:func:`extract_events` runs, for each sentence of the spaCy Doc (split again at blank lines, so
+a heading glued to the next sentence by the parser stays apart):
+
+1. :func:`~blocwatch.nlp.events_frames.find_triggers` -- verbs, nouns, verb+object pairs and
+   changing relations that the lexicon (``nlp/data/event_lexicon.yaml``) knows;
+2. role tokens (:func:`sources_of`, :func:`targets_of`), resolved to actors by the
+   :class:`~blocwatch.nlp.events_actors.ActorIndex` built from the lead's mentions: the token's own
+   mention, a pronoun's antecedent, "this bloc", or an actor inside the noun phrase ("economic
+   blocs like the BRICS", "members of this bloc"); conjuncts give one event each;
+3. implicit roles for nominal events only: "tensions with Beijing" takes the discourse topic as
+   its source, "international sanctions" (a noun marked ``implicit_target``) takes an actor of
+   the sentence or the topic as its target;
+4. status (:func:`status_of`): negated, hypothetical; a sports filter for contest verbs ("Brazil
+   beat Argentina 2-1");
+5. date: the explicit date of the sentence nearest the trigger, else the publication date;
+   location: a place governed by "in"/"at" within the trigger's phrase (ISO3 when the place is a
+   known state, else the place's text).
+
+Each event carries the sentence as :class:`Evidence` (its text and character span in
+``doc.text``).  Events with neither a source nor a target are not emitted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from blocwatch.nlp.dates import find_dates
+from blocwatch.nlp.events_actors import ActorIndex
+from blocwatch.nlp.events_frames import Frame, find_triggers, sources_of, status_of, targets_of
+from blocwatch.nlp.events_lexicon import Lexicon, load_lexicon
+from blocwatch.records import Actor, Event, Evidence, Mention
+
+__all__ = ["extract_events"]
+
+_SCORE = re.compile(r"\b\d{1,3}\s?[-–]\s?\d{1,3}\b")
+_PLACE_KINDS = {"state", "territory"}
+_NP_DEPS = {"compound", "amod", "nmod", "appos", "poss", "pobj", "prep", "acl", "conj"}
+_NP_PREPS = {"of", "like", "as", "including", "to", "from"}
+
+
+def extract_events(
+    doc: Doc,
+    mentions: Sequence[Mention],
+    actors: Mapping[str, Actor],
+    *,
+    published: date | None = None,
+    article_id: str | None = None,
+) -> list[Event]:
+    """The events of ``doc``, in text order (see the module docstring for the method)."""
+    lex = load_lexicon()
+    index = ActorIndex(doc, mentions, actors)
+    events: list[Event] = []
+    seen: set[tuple[object, ...]] = set()
+    for sentence_index, sentence in enumerate(doc.sents):
+        for segment in _segments(sentence):
+            evidence = _evidence(segment, article_id, sentence_index)
+            dates = find_dates(segment.text, published)
+            sporty = _sporty(segment, lex)
+            for frame in find_triggers(segment, lex):
+                if frame.event.contest and sporty:
+                    continue
+                for event in _events_of(frame, segment, index, lex, actors):
+                    event.evidence = evidence
+                    event.date = _date_for(frame, segment, dates, published)
+                    key = (
+                        event.source,
+                        event.target,
+                        event.cameo,
+                        event.negated,
+                        event.hypothetical,
+                        evidence.start,
+                    )
+                    if key not in seen:
+                        seen.add(key)
+                        events.append(event)
+    return events
+
+
+def _segments(sentence: Span) -> list[Span]:
+    """The sentence cut at blank-line whitespace tokens, each part stripped of whitespace."""
+    doc = sentence.doc
+    parts: list[Span] = []
+    start = sentence.start
+    for token in sentence:
+        if token.is_space and "\n" in token.text:
+            if token.i > start:
+                parts.append(doc[start : token.i])
+            start = token.i + 1
+    if start < sentence.end:
+        parts.append(doc[start : sentence.end])
+    out = []
+    for part in parts:
+        tokens = [t for t in part if not t.is_space]
+        if tokens:
+            out.append(doc[tokens[0].i : tokens[-1].i + 1])
+    return out
+
+
+def _evidence(segment: Span, article_id: str | None, sentence_index: int) -> Evidence:
+    return Evidence(
+        sentence=segment.text,
+        start=segment.start_char,
+        end=segment.end_char,
+        article_id=article_id,
+        sentence_index=sentence_index,
+    )
+
+
+def _sporty(segment: Span, lex: Lexicon) -> bool:
+    if _SCORE.search(segment.text):
+        return True
+    return any(t.lemma_.lower() in lex.sports or t.lower_ in lex.sports for t in segment)
+
+
+def _inside(token: Token, segment: Span) -> bool:
+    return segment.start <= token.i < segment.end
+
+
+def _actors_for(tokens: Sequence[Token], segment: Span, index: ActorIndex) -> list[tuple[str, Token]]:
+    """Actors named by role tokens: the token's own actor, else one inside its noun phrase;
+    conjuncts ("Brazil and the United States") each count."""
+    found: list[tuple[str, Token]] = []
+    for token in tokens:
+        group = [token]
+        # "between A and B" names two sides, not a compound actor.
+        if token.head.lower_ not in {"between", "among"}:
+            group += [c for c in token.conjuncts if c.i > token.i and c.pos_ in {"PROPN", "NOUN", "PRON"}]
+        for member in group:
+            if not _inside(member, segment):
+                continue
+            actor = _phrase_actor(member, index)
+            if actor is not None and all(actor != a for a, _ in found):
+                found.append((actor, member))
+    return found
+
+
+def _phrase_actor(token: Token, index: ActorIndex) -> str | None:
+    """Breadth-first through the noun phrase: "economic blocs like the BRICS" -> BRICS."""
+    queue: deque[tuple[Token, int]] = deque([(token, 0)])
+    while queue:
+        node, depth = queue.popleft()
+        actor = index.actor_of(node)
+        if actor is not None:
+            return actor
+        if depth >= 4:
+            continue
+        for child in node.children:
+            if child.dep_ not in _NP_DEPS or child.dep_ == "conj" and depth == 0:
+                continue
+            if child.dep_ == "prep" and child.lower_ not in _NP_PREPS:
+                continue
+            if child.dep_ == "acl" and child.lemma_.lower() not in {
+                "relate",
+                "link",
+                "connect",
+                "base",
+                "lead",
+            }:
+                continue
+            queue.append((child, depth + 1))
+    return None
+
+
+def _cameo_of(actor_id: str, token: Token, actors: Mapping[str, Actor], lex: Lexicon) -> str:
+    actor = actors.get(actor_id)
+    base = (actor.cameo if actor is not None and actor.cameo else actor_id) or ""
+    # "North Korean troops": a state's mention modifying an agent noun gives state + sector.
+    if actor is not None and actor.kind in _PLACE_KINDS and len(base) == 3:
+        head = token.head if token.dep_ in {"compound", "amod", "poss", "nmod"} else token
+        sector = lex.agents.get(head.lemma_.lower())
+        if sector:
+            return base + sector
+    return base
+
+
+def _events_of(
+    frame: Frame, segment: Span, index: ActorIndex, lex: Lexicon, actors: Mapping[str, Actor]
+) -> list[Event]:
+    sources = _actors_for(sources_of(frame, lex), segment, index)
+    targets = _actors_for(targets_of(frame), segment, index)
+    source_ids = {a for a, _ in sources}
+    targets = [(a, t) for a, t in targets if a not in source_ids]
+    trigger = frame.trigger
+    if frame.nominal and not sources and targets and not _argument_of_other_act(trigger, lex):
+        topic = index.topic(trigger.i, exclude={a for a, _ in targets})
+        if topic is not None:
+            sources = [(topic, trigger)]
+    if not targets and frame.event.implicit_target:
+        implicit = _implicit_target(frame, segment, index, {a for a, _ in sources})
+        if implicit is not None:
+            targets = [(implicit, trigger)]
+    pairs: list[tuple[tuple[str, Token] | None, tuple[str, Token] | None]]
+    if frame.nominal and frame.event.symmetric and not targets and len(sources) < 2:
+        return []  # "the ASEAN summit": one party of a meeting is no event
+    if not targets and frame.event.symmetric and len(sources) >= 2:
+        pairs = [(s, t) for s in sources for t in sources if s[0] != t[0]]
+    elif sources or targets:
+        pairs = [(s, t) for s in (sources or [None]) for t in (targets or [None])]  # type: ignore[list-item]
+    else:
+        return []
+    negated, hypothetical = status_of(frame, lex)
+    location = _location(frame, index, actors)
+    out = []
+    for source, target in pairs:
+        out.append(
+            Event(
+                source=source[0] if source else None,
+                target=target[0] if target else None,
+                plover=frame.event.plover,
+                cameo=frame.event.cameo,
+                quad_class=frame.event.quad_class,
+                intensity=frame.event.goldstein,
+                evidence=Evidence("", 0, 0),
+                source_cameo=_cameo_of(source[0], source[1], actors, lex) if source else "",
+                target_cameo=_cameo_of(target[0], target[1], actors, lex) if target else "",
+                negated=negated,
+                hypothetical=hypothetical,
+                location=location,
+                trigger=" ".join(w.text for w in frame.words),
+            )
+        )
+    return out
+
+
+def _argument_of_other_act(noun: Token, lex: Lexicon) -> bool:
+    """ "France condemned the attack on Mali": the attack is France's object, not France's act,
+    so the topic must not become its source."""
+    head = noun.head
+    return (
+        noun.dep_ in {"dobj", "nsubjpass", "attr", "pobj"}
+        and head.pos_ in {"VERB", "AUX"}
+        and head.lemma_.lower() not in lex.light_verbs
+        and head.lemma_.lower() in lex.verbs
+    )
+
+
+def _implicit_target(frame: Frame, segment: Span, index: ActorIndex, sources: set[str]) -> str | None:
+    """ "international sanctions" with no "on X": an actor of the sentence, else the topic."""
+    for token_i, _ in index.actors_in(segment.start, segment.end):
+        actor = index.actor_of(segment.doc[token_i])
+        if (
+            actor is not None
+            and actor not in sources
+            and index.kind(actor) in {"state", "person", "territory"}
+        ):
+            return actor
+    return index.topic(frame.trigger.i, exclude=sources)
+
+
+def _location(frame: Frame, index: ActorIndex, actors: Mapping[str, Actor]) -> str | None:
+    """A place in an "in"/"at" phrase inside the trigger's own phrase (not in other clauses)."""
+    start = [frame.trigger] + ([frame.carrier] if frame.carrier is not None else [])
+    queue: deque[tuple[Token, int]] = deque((t, 0) for t in start)
+    while queue:
+        node, depth = queue.popleft()
+        for child in node.children:
+            if child.dep_ == "prep" and child.lower_ in {"in", "at"}:
+                for place in child.children:
+                    if place.dep_ == "pobj":
+                        found = _place(place, index, actors)
+                        if found:
+                            return found
+            if depth < 5 and child.dep_ in {"dobj", "prep", "pobj", "acl", "attr"}:
+                queue.append((child, depth + 1))
+    return None
+
+
+def _place(token: Token, index: ActorIndex, actors: Mapping[str, Actor]) -> str | None:
+    actor_id = index.by_token.get(token.i)
+    if actor_id is not None:
+        actor = actors.get(actor_id)
+        if actor is not None and actor.kind in _PLACE_KINDS:
+            return actor_id
+        return None
+    if token.ent_type_ in {"GPE", "LOC", "FAC"}:
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        return ent.text if ent is not None else token.text
+    return None
+
+
+def _date_for(
+    frame: Frame, segment: Span, dates: list[tuple[int, int, str]], published: date | None
+) -> str | None:
+    if dates:
+        at = frame.trigger.idx - segment.start_char
+        start, end, value = min(dates, key=lambda d: min(abs(d[0] - at), abs(d[1] - at)))
+        return value
+    return published.isoformat() if published else None

@@ -1,0 +1,243 @@
+"""The store's tables as SQLAlchemy 2 typed declarative models.
+
+The schema itself is created ONLY by the Alembic migrations in ``migrations/versions``; these
+classes describe the same tables for the ORM and for the test that compares the migrated database
+with them (``alembic.autogenerate.compare_metadata``).  Change both together.
+
+Layout: an ``articles`` row owns its ``sections``, ``mentions``, ``quotes``, ``events`` and
+``article_actors`` rows (``ON DELETE CASCADE``), which are replaced as a whole when the article is
+re-analysed.  ``actors`` is shared by all articles and upserted.  ``article_actors`` is a small
+denormalised index (actor, article, mention count) that makes "articles of this actor", "related
+articles" and "actors by mentions" single indexed queries instead of scans of ``mentions``.
+
+Raw input bytes (``articles.raw`` and ``raw_inputs.raw``) are stored zlib-compressed
+(:func:`compress` / :func:`decompress`): HTML compresses 5-10x and is only read for re-processing.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "ActorRow",
+    "ArticleActorRow",
+    "ArticleRow",
+    "Base",
+    "EventRow",
+    "MentionRow",
+    "QuoteRow",
+    "RawInputRow",
+    "SectionRow",
+    "SourceRow",
+    "compress",
+    "decompress",
+]
+
+# Named constraints, so a later migration can drop or alter them by name on every back end.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def compress(raw: bytes | None) -> bytes | None:
+    return None if raw is None else zlib.compress(raw, 6)
+
+
+def decompress(stored: bytes | None) -> bytes | None:
+    return None if stored is None else zlib.decompress(stored)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: dict[Any, Any] = {
+        datetime: DateTime(timezone=True),
+        date: Date(),
+        str: Text(),
+        bytes: LargeBinary(),
+    }
+
+
+def _article_fk() -> Any:
+    return ForeignKey("articles.id", ondelete="CASCADE")
+
+
+def _actor_fk() -> Any:
+    return ForeignKey("actors.id", ondelete="SET NULL")
+
+
+def _span_checks(start: str = "start", end: str = "end") -> list[CheckConstraint]:
+    return [CheckConstraint(f'"{start}" >= 0 AND "{end}" >= "{start}"', name="span")]
+
+
+class SourceRow(Base):
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="url")
+    created_at: Mapped[datetime]
+    last_fetched_at: Mapped[datetime | None]
+    last_error: Mapped[str | None]
+
+
+class ActorRow(Base):
+    __tablename__ = "actors"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str]
+    kind: Mapped[str] = mapped_column(String(30))
+    country: Mapped[str] = mapped_column(String(10), default="")
+    sector: Mapped[str] = mapped_column(String(30), default="")
+    role: Mapped[str] = mapped_column(default="")
+    cameo: Mapped[str] = mapped_column(String(30), default="")
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    # The identity URL (rel=canonical, else the fetched URL), normalised; NULL for local files.
+    canonical_url: Mapped[str | None] = mapped_column(String(2000), unique=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(default="")
+    published: Mapped[date | None]
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    language: Mapped[str | None] = mapped_column(String(20))
+    text: Mapped[str]
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    raw: Mapped[bytes | None]  # zlib-compressed input bytes
+    raw_type: Mapped[str | None] = mapped_column(String(20))
+    input_name: Mapped[str | None]
+    ingested_at: Mapped[datetime]
+    analysed_at: Mapped[datetime | None]
+    __table_args__ = (
+        Index("ix_articles_published", "published", "ingested_at"),
+        Index("ix_articles_ingested_at", "ingested_at"),
+        Index("ix_articles_source_id", "source_id"),
+    )
+
+
+class RawInputRow(Base):
+    __tablename__ = "raw_inputs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    input_name: Mapped[str]
+    raw: Mapped[bytes | None]  # zlib-compressed
+    problem: Mapped[str]
+    created_at: Mapped[datetime]
+    __table_args__ = (Index("ix_raw_inputs_created_at", "created_at"),)
+
+
+class SectionRow(Base):
+    __tablename__ = "sections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(String(100), _article_fk())
+    position: Mapped[int]
+    heading: Mapped[str]
+    start: Mapped[int]
+    end: Mapped[int]
+    __table_args__ = (
+        Index("ix_sections_article_id", "article_id", "position"),
+        *_span_checks(),
+    )
+
+
+class MentionRow(Base):
+    __tablename__ = "mentions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(String(100), _article_fk())
+    sentence_index: Mapped[int | None]
+    start: Mapped[int]
+    end: Mapped[int]
+    text: Mapped[str]
+    label: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[str | None] = mapped_column(String(200), _actor_fk())
+    __table_args__ = (
+        Index("ix_mentions_article_id", "article_id", "start"),
+        Index("ix_mentions_actor_id", "actor_id"),
+        *_span_checks(),
+    )
+
+
+class QuoteRow(Base):
+    __tablename__ = "quotes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(String(100), _article_fk())
+    speaker: Mapped[str]
+    speaker_actor_id: Mapped[str | None] = mapped_column(String(200), _actor_fk())
+    affiliation: Mapped[str | None]
+    content: Mapped[str]
+    start: Mapped[int]
+    end: Mapped[int]
+    direct: Mapped[bool] = mapped_column(Boolean)
+    cue: Mapped[str] = mapped_column(default="")
+    sentence_index: Mapped[int | None]
+    __table_args__ = (
+        Index("ix_quotes_article_id", "article_id", "start"),
+        Index("ix_quotes_speaker_actor_id", "speaker_actor_id"),
+        *_span_checks(),
+    )
+
+
+class EventRow(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(String(100), _article_fk())
+    position: Mapped[int]
+    source_actor_id: Mapped[str | None] = mapped_column(String(200), _actor_fk())
+    target_actor_id: Mapped[str | None] = mapped_column(String(200), _actor_fk())
+    source_cameo: Mapped[str] = mapped_column(String(30), default="")
+    target_cameo: Mapped[str] = mapped_column(String(30), default="")
+    plover: Mapped[str] = mapped_column(String(40))
+    cameo: Mapped[str] = mapped_column(String(10))
+    quad_class: Mapped[int]
+    intensity: Mapped[float] = mapped_column(Float)
+    negated: Mapped[bool] = mapped_column(Boolean, default=False)
+    hypothetical: Mapped[bool] = mapped_column(Boolean, default=False)
+    # ISO date, possibly partial ("2024", "2024-08", "2024-08-19"), so it sorts as text.
+    event_date: Mapped[str | None] = mapped_column(String(10))
+    location: Mapped[str | None]
+    trigger: Mapped[str] = mapped_column(default="")
+    sentence: Mapped[str]
+    sentence_index: Mapped[int | None]
+    sentence_start: Mapped[int]
+    sentence_end: Mapped[int]
+    __table_args__ = (
+        Index("ix_events_source_target_date", "source_actor_id", "target_actor_id", "event_date"),
+        Index("ix_events_target_date", "target_actor_id", "event_date"),
+        Index("ix_events_article_id", "article_id", "position"),
+        CheckConstraint("quad_class BETWEEN 1 AND 4", name="quad_class"),
+        CheckConstraint("intensity BETWEEN -10 AND 10", name="intensity"),
+        *_span_checks("sentence_start", "sentence_end"),
+    )
+
+
+class ArticleActorRow(Base):
+    __tablename__ = "article_actors"
+    article_id: Mapped[str] = mapped_column(String(100), _article_fk(), primary_key=True)
+    actor_id: Mapped[str] = mapped_column(
+        String(200), ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True
+    )
+    mention_count: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (Index("ix_article_actors_actor_id", "actor_id", "mention_count"),)

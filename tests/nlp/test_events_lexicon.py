@@ -1,0 +1,75 @@
+"""The event lexicon and the CAMEO table it is checked against."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from blocwatch.nlp.events_lexicon import DATA, LexiconError, load_lexicon, parse_lexicon, read_cameo_table
+
+ROOT = Path(__file__).resolve().parents[2]
+CAMEO_SRC = ROOT / ".." / "shared" / "reference" / "cameo"
+PLOVER_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}  # fmt: skip
+
+
+def test_every_plover_type_has_verbs_and_nouns() -> None:
+    lex = load_lexicon()
+    assert {e.plover for e in lex.verbs.values()} == PLOVER_TYPES
+    assert {e.plover for e in lex.nouns.values()} == PLOVER_TYPES
+
+
+def test_quad_and_goldstein_come_from_the_table() -> None:
+    lex = load_lexicon()
+    attend = lex.verbs["attend"]
+    assert (attend.plover, attend.cameo, attend.quad_class, attend.goldstein) == ("CONSULT", "042", 1, 1.9)
+    sanctions = lex.nouns["sanction"]
+    assert (sanctions.plover, sanctions.cameo, sanctions.quad_class, sanctions.goldstein) == (
+        "SANCTION",
+        "163",
+        4,
+        -8.0,
+    )
+    tension = lex.nouns["tension"]
+    assert tension.quad_class == 3 and tension.plover == "ACCUSE"
+    assert lex.recode(lex.warm_event, "061").quad_class == 2
+    for entry in [*lex.verbs.values(), *lex.nouns.values(), *lex.verb_objects.values()]:
+        row = lex.code(entry.cameo)
+        assert (entry.quad_class, entry.goldstein) == (row.quad_class, row.goldstein)
+
+
+def test_table_quad_classes() -> None:
+    codes = read_cameo_table(DATA / "cameo_table.tsv")
+    assert codes["057"].quad_class == 1 and codes["061"].quad_class == 2
+    assert codes["112"].quad_class == 3 and codes["190"].quad_class == 4
+    assert codes["190"].goldstein == -10.0 and codes["0874"].plover == "RETREAT"
+
+
+def test_bad_code_is_named() -> None:
+    codes = read_cameo_table(DATA / "cameo_table.tsv")
+    with pytest.raises(LexiconError, match=r"verbs\.parley.*'999'"):
+        parse_lexicon(
+            {
+                "verbs": {"parley": {"plover": "CONSULT", "cameo": "999"}},
+                "relations": {"warm_event": {"cameo": "050"}, "cool_event": {"cameo": "161"}},
+            },
+            codes,
+            "mine.yaml",
+        )
+    with pytest.raises(LexiconError, match="needs at least a cameo"):
+        parse_lexicon({"nouns": {"parley": {"plover": "CONSULT"}}}, codes, "mine.yaml")
+
+
+@pytest.mark.skipif(not (CAMEO_SRC / "CAMEO_codefile.txt").exists(), reason=f"CAMEO files not at {CAMEO_SRC}")
+def test_table_is_regenerated_identically(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location(
+        "build_cameo_table", ROOT / "scripts" / "build_cameo_table.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "table.tsv"
+    assert module.main(["build", str(CAMEO_SRC), str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == (DATA / "cameo_table.tsv").read_text(encoding="utf-8")
