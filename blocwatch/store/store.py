@@ -134,6 +134,15 @@ class Store:
                 "raw": decompress(r.raw),
             }
 
+    def delete_bad_input(self, input_id: int) -> bool:
+        """Forget a kept bad input (e.g. once re-processing succeeded); False if it was not there."""
+        with self._writing() as session:
+            row = session.get(RawInputRow, input_id)
+            if row is None:
+                return False
+            session.delete(row)
+            return True
+
     def get_raw(self, article_id: str) -> tuple[bytes, str | None] | None:
         """An article's original input bytes and their type, for re-processing."""
         with self.session() as session:

@@ -218,6 +218,22 @@ def _event_date(value: Any) -> str | None:
     raise InvalidRecordError(f"event date must be ISO YYYY[-MM[-DD]], got {value!r}")
 
 
+def _check_spans(analysis: Analysis) -> None:
+    """Every span must lie inside the article text: the web page slices the text with them.
+    (The database checks only ``0 <= start <= end``; it does not know the text's length.)"""
+    size = len(analysis.article.text)
+    spans: list[tuple[str, Any, Any]] = [("section", x.start, x.end) for x in analysis.article.sections]
+    spans += [("mention", x.start, x.end) for x in analysis.mentions]
+    spans += [("quote", x.start, x.end) for x in analysis.quotes]
+    spans += [("event evidence", x.evidence.start, x.evidence.end) for x in analysis.events]
+    for what, start, end in spans:
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= size):
+            raise InvalidRecordError(
+                f"article {analysis.article.id!r}: {what} span {start!r}..{end!r} is not inside "
+                f"the text (0..{size})"
+            )
+
+
 def _actor_ref(value: Any, what: str) -> str | None:
     if value is None or value == "":
         return None
@@ -227,11 +243,15 @@ def _actor_ref(value: Any, what: str) -> str | None:
 
 
 def _find_existing(session: Session, article: Article, key: str | None, digest: str) -> ArticleRow | None:
-    by_id = session.get(ArticleRow, article.id)
+    # FOR UPDATE (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers): a concurrent
+    # re-save of the same article waits here until this one commits, then sees its children.
+    by_id = session.get(ArticleRow, article.id, with_for_update=True)
     by_url = (
-        session.scalar(select(ArticleRow).where(ArticleRow.canonical_url == key)) if key is not None else None
+        session.scalar(select(ArticleRow).where(ArticleRow.canonical_url == key).with_for_update())
+        if key is not None
+        else None
     )
-    by_hash = session.scalar(select(ArticleRow).where(ArticleRow.content_hash == digest))
+    by_hash = session.scalar(select(ArticleRow).where(ArticleRow.content_hash == digest).with_for_update())
     primary = by_id or by_url or by_hash
     for other in (by_url, by_hash):
         if primary is not None and other is not None and other.id != primary.id:
@@ -284,6 +304,7 @@ def write_analysis(session: Session, analysis: Analysis, source: str | None = No
 
 
 def _replace_children(session: Session, article_id: str, analysis: Analysis) -> None:
+    _check_spans(analysis)
     for table in (SectionRow, MentionRow, QuoteRow, EventRow, ArticleActorRow):
         session.execute(delete(table).where(table.article_id == article_id))
 

@@ -15,11 +15,13 @@ over the store's ``EventRow`` and ``ActorRow`` models).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
+from blocwatch.knowledge import KnowledgeBase, load_knowledge_base
 from blocwatch.store import queries
 from blocwatch.store.models import ActorRow, EventRow
 from blocwatch.web.layout import contents_and_body, link_parts, mark_parts
@@ -146,10 +148,14 @@ def article_data(session: Session, article_id: str, related_limit: int = 5) -> d
     names = {a["id"]: a["name"] for a in article.get("actors") or []}
     # Event endpoints and quote speakers may be actors that are not in the article's own list.
     missing = [e.get(k) for e in events for k in ("source", "target")]
-    missing += [q.get("speaker_actor") for q in article.get("quotes") or []]
+    missing += [q.get(k) for q in article.get("quotes") or [] for k in ("speaker_actor", "affiliation")]
     related = queries.related_articles(session, article_id, limit=related_limit)
     missing += _item_actor_ids(related)
     names.update(actor_names(session, [i for i in missing if i and i not in names]))
+    for actor_id in missing:
+        known = _known_actor(actor_id) if actor_id and actor_id not in names else None
+        if known is not None:
+            names[str(actor_id)] = known["name"]
     return {
         "article": {**article, "events": events},
         "contents": contents,
@@ -163,7 +169,7 @@ def actor_data(
     session: Session, actor_id: str, page: int = 1, page_size: int = 20, articles_limit: int = 20
 ) -> dict[str, Any] | None:
     """An actor's profile with one page of its events (newest first) and its latest articles."""
-    actor = queries.get_actor(session, actor_id)
+    actor = queries.get_actor(session, actor_id) or _known_actor(actor_id)
     if actor is None:
         return None
     page = max(page, 1)
@@ -183,6 +189,27 @@ def actor_data(
         "articles": articles,
         "actor_names": names,
     }
+
+
+@lru_cache(maxsize=1)
+def _knowledge_base() -> KnowledgeBase:
+    # The web process only reads the knowledge base, so one shared instance is safe.
+    return load_knowledge_base()
+
+
+def _known_actor(actor_id: str | None) -> dict[str, Any] | None:
+    """An actor the knowledge base knows but no stored article names yet (e.g. a speaker's country).
+
+    Its page shows the profile with no events rather than a 404, since links to it are real.
+    """
+    if not actor_id:
+        return None
+    entry = _knowledge_base().get(actor_id)
+    if entry is None:
+        return None
+    counts = dict.fromkeys(("mentions", "articles", "events", "events_as_source", "events_as_target",
+                            "quotes"), 0)
+    return {**entry.actor().contract(), "counts": counts}
 
 
 def actors_data(session: Session, page: int = 1, page_size: int = 50) -> dict[str, Any]:

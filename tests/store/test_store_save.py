@@ -152,8 +152,10 @@ def test_changed_extraction_replaces_children(store: Store) -> None:
         {"intensity": 42.0},
         {"date": "early May"},
         {"evidence": Evidence("Broken.", 50, 10)},
+        {"evidence": Evidence("Past the end.", 10, 100_000)},
+        {"cameo": None},
     ],
-    ids=["quad_class", "intensity", "date", "span"],
+    ids=["quad_class", "intensity", "date", "span", "beyond-text", "null-cameo"],
 )
 def test_failure_mid_save_rolls_back(store: Store, bad: dict[str, object]) -> None:
     store.save_analysis(river_talks())
@@ -230,6 +232,8 @@ def test_bad_input_is_kept_with_its_raw_bytes(store: Store) -> None:
         stored = s.scalar(select(RawInputRow.raw).where(RawInputRow.id == first))
     assert stored is not None and zlib.decompress(stored) == raw
     assert store.get_bad_input(10_000) is None
+    assert store.delete_bad_input(second) is True and store.delete_bad_input(second) is False
+    assert [x["id"] for x in store.list_bad_inputs()] == [first]
 
 
 def test_sources(store: Store) -> None:

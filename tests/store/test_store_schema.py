@@ -120,7 +120,15 @@ def test_connection_settings(database_url: str) -> None:
         if store.engine.dialect.name == "sqlite":
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+            assert (conn.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0) >= 1000
+            # An in-memory database is one shared connection, usable from another thread.
+            with Store("sqlite://") as memory:
+                memory.add_source("https://news.example.org/")
+                seen: list[int] = []
+                worker = threading.Thread(target=lambda: seen.append(len(memory.list_sources())))
+                worker.start()
+                worker.join(30)
+                assert seen == [1]
         else:
             # The fixture's schema comes first on the search path, so our tables live there.
             schema = conn.execute(text("SELECT current_schema()")).scalar()
@@ -128,7 +136,13 @@ def test_connection_settings(database_url: str) -> None:
             assert "articles" in inspect(conn).get_table_names(schema=schema)
 
 
-def test_driverless_postgres_urls_use_psycopg() -> None:
-    assert normalise_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
+def test_driverless_postgres_urls_use_psycopg(database_url: str) -> None:
     assert normalise_url("postgres://u@h/db").drivername == "postgresql+psycopg"
-    assert normalise_url("sqlite:///x.db").drivername == "sqlite"
+    # The same database reached through a driverless URL is the same database.
+    plain = database_url.replace("postgresql+psycopg://", "postgresql://")
+    with Store(database_url) as store:
+        store.add_source("https://news.example.org/")
+    with Store(plain) as again:
+        assert again.engine.dialect.name == ("sqlite" if plain.startswith("sqlite") else "postgresql")
+        assert again.engine.dialect.driver in ("pysqlite", "psycopg")
+        assert [s["url"] for s in again.list_sources()] == ["https://news.example.org/"]

@@ -59,3 +59,27 @@ def test_seed_article_page(client: TestClient, store: Store) -> None:
     heading_set = {s.heading for s in article.sections}
     expected = [article.text[s:e] for s, e in paragraph_spans(article.text)]
     assert paragraphs == [t for t in expected if t not in heading_set]
+
+
+def test_seed_analysed_page_shows_quotes_actors_and_evidence(client: TestClient, store: Store) -> None:
+    if not SEED.exists():
+        pytest.skip(f"the shared seed page is not available at {SEED}")
+    from blocwatch.ingest import parse_text_page
+    from blocwatch.nlp.pipeline import get_pipeline
+
+    article = parse_text_page(SEED.read_text(encoding="utf-8"), input_name=str(SEED))
+    saved = store.save_analysis(get_pipeline().analyze(article))
+    page = client.get(f"/articles/{saved.article_id}")
+    assert page.status_code == 200
+    html = unescape(page.text)
+    for expected in ("Lim Eul-chul", "Cho Han-bum", "Korea Institute for National Unification",
+                     "Choe Son-hui", "United Nations General Assembly", "<mark>"):
+        assert expected in html, expected
+    data = client.get(f"/articles/{saved.article_id}.json").json()
+    events = data["article"]["events"]
+    assert any(e["negated"] and e["target"] == "UNGA" for e in events)
+    for event in events:
+        evidence = event["evidence"]
+        assert article.text[evidence["start"] : evidence["end"]] == evidence["sentence"]
+    # The speaker's country is linked even though the article never names it.
+    assert client.get("/actors/KOR").status_code == 200
