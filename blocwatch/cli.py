@@ -36,6 +36,10 @@ ActorsOpt = Annotated[
     list[Path] | None,
     typer.Option("--actors", help="Extra actor dictionary (YAML or PETRARCH .txt); repeatable."),
 ]
+VerbsOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--verbs", help="PETRARCH/TABARI verb dictionary added to the event lexicon; repeatable."),
+]
 ModelOpt = Annotated[str | None, typer.Option("--spacy-model", help="spaCy model package to load.")]
 
 
@@ -51,14 +55,15 @@ def _err(message: str) -> None:
 def analyze(
     file: Annotated[str, typer.Argument(help="JSON-lines file, or - for standard input.")] = "-",
     actors: ActorsOpt = None,
+    verbs: VerbsOpt = None,
     spacy_model: ModelOpt = None,
 ) -> None:
     """Analyse JSON-lines records and print one JSON line each (never touches the database)."""
     from blocwatch.contract import analyze_lines
     from blocwatch.nlp.pipeline import get_pipeline
 
-    settings = _settings(actors_files=actors or None, spacy_model=spacy_model)
-    pipeline = get_pipeline(settings.spacy_model, settings.actors_files)
+    settings = _settings(actors_files=actors or None, verbs_files=verbs or None, spacy_model=spacy_model)
+    pipeline = get_pipeline(settings.spacy_model, settings.actors_files, settings.verbs_files)
     stream = sys.stdin if file == "-" else open(file, encoding="utf-8", errors="replace")  # noqa: SIM115
     try:
         for out in analyze_lines(stream, pipeline):
@@ -74,6 +79,7 @@ def ingest(
     inputs: Annotated[list[str], typer.Argument(help="Files, directories or http(s) URLs.")],
     database_url: DatabaseOpt = None,
     actors: ActorsOpt = None,
+    verbs: VerbsOpt = None,
     spacy_model: ModelOpt = None,
 ) -> None:
     """Read, analyse and store articles; bad inputs are reported and kept, the batch goes on."""
@@ -83,9 +89,10 @@ def ingest(
     from blocwatch.nlp.pipeline import get_pipeline
     from blocwatch.store import Store
 
-    settings = _settings(database_url=database_url, actors_files=actors or None, spacy_model=spacy_model)
+    settings = _settings(database_url=database_url, actors_files=actors or None,
+                         verbs_files=verbs or None, spacy_model=spacy_model)
     store = Store(settings.database_url)
-    pipeline = get_pipeline(settings.spacy_model, settings.actors_files)
+    pipeline = get_pipeline(settings.spacy_model, settings.actors_files, settings.verbs_files)
     many = len(inputs) > 1 or any(Path(i).is_dir() for i in inputs)
     with Progress(disable=not many, transient=True) as progress:
         task = progress.add_task("ingesting", total=None)
@@ -163,7 +170,7 @@ def run(
 
         store = Store(settings.database_url)
         summary = run_ingest(settings.sources, settings, store,
-                             get_pipeline(settings.spacy_model, settings.actors_files))
+                             get_pipeline(settings.spacy_model, settings.actors_files, settings.verbs_files))
         for line in summary.errors:
             _err(f"error: {line}")
         typer.echo(summary.line())
@@ -261,7 +268,7 @@ def eval_extraction_cmd(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt
 
 @eval_app.command("events")
 def eval_events(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None) -> None:
-    """Event coding: (source, target, CAMEO root) P/R/F1 on the PETRARCH2 unit suite."""
+    """Event coding: PETRARCH2 unit suite (source, target, CAMEO root) or PLOVER GSR event types."""
     from blocwatch.evaluation import events
 
     _need(data)
@@ -275,6 +282,7 @@ def eval_all(data: DataOpt = Path("../shared/eval"), limit: LimitOpt = None) -> 
         ("extraction", data / "extraction" / "scrapinghub-article-extraction", eval_extraction_cmd),
         ("ner", data / "ner" / "conll2003" / "dev.txt", eval_ner),
         ("events", data / "events" / "petrarch2-unit", eval_events),
+        ("events", data / "events" / "plover-gsr", eval_events),
     ]
     for name, path, command in tasks:
         if not path.exists():

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
         description="Extra actor dictionaries (blocwatch YAML or PETRARCH/TABARI .txt) that "
         "override the built-in knowledge base.",
     )
+    verbs_files: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="PETRARCH/TABARI verb dictionaries (CAMEO verb patterns) added to the event lexicon.",
+    )
     sources: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Inputs (paths or URLs) that `blocwatch run` ingests before serving.",
@@ -67,7 +71,7 @@ class Settings(BaseSettings):
     )
     batch_size: int = Field(default=32, description="Articles analysed per spaCy batch.")
 
-    @field_validator("actors_files", "sources", mode="before")
+    @field_validator("actors_files", "verbs_files", "sources", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         # An environment variable holds a list as a comma- or os.pathsep-separated string.

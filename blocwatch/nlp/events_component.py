@@ -7,6 +7,8 @@ declared inputs and outputs.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -17,6 +19,9 @@ __all__ = ["EventsComponent"]
 
 class EventsComponent:
     """Reads mentions and actors, writes ``doc._.events`` (list[Event])."""
+
+    def __init__(self) -> None:
+        self.verbs_files: tuple[Path, ...] = ()
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.events = extract_events(

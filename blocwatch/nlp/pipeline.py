@@ -85,6 +85,7 @@ class Pipeline:
         model: str = "",
         actors_files: Sequence[Path] = (),
         kb: KnowledgeBase | None = None,
+        verbs_files: Sequence[Path] = (),
     ) -> None:
         # Imported here so that registering the factories happens before the model is built.
         from blocwatch.nlp import actors as _actors  # noqa: F401
@@ -102,6 +103,8 @@ class Pipeline:
         self.nlp.get_pipe("blocwatch_actors").kb = self.kb  # type: ignore[attr-defined]
         self.nlp.add_pipe("blocwatch_quotes", last=True)
         self.nlp.add_pipe("blocwatch_events", last=True)
+        # User verb dictionaries (PETRARCH/TABARI) extend the event lexicon of this pipeline only.
+        self.nlp.get_pipe("blocwatch_events").verbs_files = tuple(verbs_files)  # type: ignore[attr-defined]
 
     @property
     def component_names(self) -> list[str]:
@@ -146,14 +149,16 @@ def analysis_of(article: Article, doc: Doc) -> Analysis:
     )
 
 
-_PIPELINES: dict[tuple[str, tuple[Path, ...]], Pipeline] = {}
+_PIPELINES: dict[tuple[str, tuple[Path, ...], tuple[Path, ...]], Pipeline] = {}
 
 
-def get_pipeline(model: str = "", actors_files: Sequence[Path] = ()) -> Pipeline:
+def get_pipeline(
+    model: str = "", actors_files: Sequence[Path] = (), verbs_files: Sequence[Path] = ()
+) -> Pipeline:
     """A process-wide cached pipeline: loading the model and knowledge base costs about a second."""
-    key = (model, tuple(actors_files))
+    key = (model, tuple(actors_files), tuple(verbs_files))
     if key not in _PIPELINES:
-        _PIPELINES[key] = Pipeline(model, actors_files)
+        _PIPELINES[key] = Pipeline(model, actors_files, verbs_files=verbs_files)
     return _PIPELINES[key]
 
 
