@@ -266,6 +266,16 @@ def eval_extraction_cmd(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt
         typer.echo(f"{name:12} {r['precision']:7.3f} {r['recall']:7.3f} {r['f1']:7.3f} {r['accuracy']:7.3f}")
 
 
+@eval_app.command("quotes")
+def eval_quotes(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None) -> None:
+    """Quote attribution on a PolNeAR split: direct quotes with speaker, and all attributions."""
+    from blocwatch.evaluation import quotes
+    from blocwatch.nlp.pipeline import get_pipeline
+
+    _need(data)
+    _report(quotes.evaluate(data, get_pipeline(), limit), as_json)
+
+
 @eval_app.command("events")
 def eval_events(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None) -> None:
     """Event coding: PETRARCH2 unit suite (source, target, CAMEO root) or PLOVER GSR event types."""
@@ -283,6 +293,7 @@ def eval_all(data: DataOpt = Path("../shared/eval"), limit: LimitOpt = None) -> 
         ("ner", data / "ner" / "conll2003" / "dev.txt", eval_ner),
         ("events", data / "events" / "petrarch2-unit", eval_events),
         ("events", data / "events" / "plover-gsr", eval_events),
+        ("quotes", data / "quotes" / "polnear" / "data" / "dev", eval_quotes),
     ]
     for name, path, command in tasks:
         if not path.exists():

@@ -117,6 +117,7 @@ class Quote:
     speaker_actor: str | None = None
     affiliation: str | None = None
     evidence: Evidence | None = None
+    speaker_span: tuple[int, int] | None = None  # where the speaker is named (or the pronoun), if in text
 
     def contract(self) -> dict[str, Any]:
         return {

@@ -126,6 +126,7 @@ class _Context:
             speaker_actor=mention.actor if mention else None,
             affiliation=self.affiliation(mention),
             evidence=self.evidence(start),
+            speaker_span=speaker_span,
         )
 
 
@@ -159,43 +160,121 @@ def _pull_quotes(ctx: _Context) -> list[Quote]:
     return found
 
 
+_RELATIVE = {"who", "that", "which", "whom"}
+
+
 def _subject_span(verb: Token) -> tuple[int, int] | None:
-    for child in verb.children:
-        if child.dep_ in {"nsubj", "nsubjpass"}:
-            tokens = list(child.subtree)
-            return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    """The span of the one who speaks through ``verb``.
+
+    A relative pronoun ("Trump, who said ...") stands for the noun the clause hangs on; a
+    participle without a subject (", adding ...") speaks with its governing verb's subject.
+    """
+    for _ in range(3):
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "nsubjpass"}:
+                if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                    return _compact(verb.head)
+                tokens = list(child.subtree)
+                return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        if verb.dep_ in {"advcl", "xcomp", "conj"} and verb.head is not verb:
+            verb = verb.head
+            continue
+        break
     return None
+
+
+def _compact(noun: Token) -> tuple[int, int]:
+    """A noun with its left modifiers only ("Sen. Claire McCaskill"), not its relative clause."""
+    left = min([t.idx for t in noun.lefts if t.dep_ in {"compound", "amod", "det", "poss"}] or [noun.idx])
+    return left, noun.idx + len(noun.text)
+
+
+_TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’ -]{1,40}):\s")
+
+
+def _paired(paragraph: str) -> list[tuple[int, int]]:
+    """Content spans between matching marks inside one paragraph (marks never pair across one)."""
+    spans = []
+    for open_mark, close_mark in _QUOTE_PAIRS:
+        pattern = re.compile(re.escape(open_mark) + r"([^" + re.escape(close_mark) + r"]{2,2000}?)"
+                             + re.escape(close_mark))
+        spans += [(m.start(1), m.end(1)) for m in pattern.finditer(paragraph)]
+    return spans
+
+
+def _continued(paragraph: str) -> tuple[int, int] | None:
+    """Newswire style: a quote running over paragraphs opens each one and closes only the last."""
+    stripped = paragraph.lstrip()
+    lead = len(paragraph) - len(stripped)
+    if not stripped or stripped[0] not in "\"“":
+        return None
+    mark = stripped[0]
+    closing = "”" if mark == "“" else '"'
+    if closing in stripped[1:] and (mark != '"' or stripped.count('"') % 2 == 0):
+        return None
+    return lead + 1, len(paragraph.rstrip())
 
 
 def _direct_quotes(ctx: _Context) -> list[Quote]:
     text, doc = ctx.doc.text, ctx.doc
-    found = []
-    for open_mark, close_mark in _QUOTE_PAIRS:
-        pattern = re.compile(re.escape(open_mark) + r"([^" + re.escape(close_mark) + r"]{2,2000}?)"
-                             + re.escape(close_mark))
-        for match in pattern.finditer(text):
-            c_start, c_end = match.start(1), match.end(1)
-            if len(match.group(1).split()) < 4:
+    found: list[Quote] = []
+    previous: tuple[int, int] | None = None
+    carried: tuple[str, tuple[int, int] | None] | None = None  # cue and speaker of a running quote
+    for p_start, p_end in _paragraphs(text):
+        paragraph = text[p_start:p_end]
+        spans = _paired(paragraph)
+        running = _continued(paragraph)
+        if running is not None:
+            spans.append(running)
+        for rel_start, rel_end in sorted(spans):
+            c_start, c_end = p_start + rel_start, p_start + rel_end
+            content = text[c_start:c_end]
+            if len(content.split()) < 4:
                 continue  # scare quotes and titles are not statements
-            window: Span | None = doc.char_span(
-                max(0, match.start() - 200), min(len(text), match.end() + 200), alignment_mode="contract"
-            )
-            cue, speaker_span = _nearest_cue(window, match.start(), match.end()) if window else (None, None)
-            quote = ctx.quote(speaker_span, c_start, c_end, True, cue or "")
+            before = text[p_start : c_start - 1].rstrip()
+            if content[0].islower() and before and before[-1] not in ":,":
+                continue  # a quoted fragment inside someone's reported words: the indirect reader's
+            cue, speaker_span = None, None
+            label = _TRANSCRIPT_LABEL.match(content)
+            if label:
+                # A transcript line: "PENCE: Well, ..." is said by the labelled speaker.
+                speaker_span = (c_start + label.start(1), c_start + label.end(1))
+                cue, c_start = ":", c_start + label.end()
+            else:
+                window = doc.char_span(p_start, p_end, alignment_mode="contract")
+                others = [(p_start + a, p_start + b) for a, b in spans if (a, b) != (rel_start, rel_end)]
+                if window is not None:
+                    cue, speaker_span = _nearest_cue(window, c_start - 1, c_end + 1, quoted=others)
+                if cue is None and previous and text[previous[0] : previous[1]].rstrip().endswith(":"):
+                    window = doc.char_span(previous[0], previous[1], alignment_mode="contract")
+                    if window is not None:
+                        cue, speaker_span = _nearest_cue(window, c_start, c_end, any_distance=True)
+                if cue is None and carried is not None and (rel_start, rel_end) == running:
+                    cue, speaker_span = carried
+            if cue is None:
+                continue  # a quotation nobody is said to have said is not an attribution
+            quote = ctx.quote(speaker_span, c_start, c_end, True, cue)
             if quote is not None:
                 found.append(quote)
+        carried = None
+        if running is not None and found and found[-1].start >= p_start:
+            carried = (found[-1].cue, found[-1].speaker_span)
+        previous = (p_start, p_end)
     return found
 
 
-def _nearest_cue(window: Span, q_start: int, q_end: int) -> tuple[str | None, tuple[int, int] | None]:
+def _nearest_cue(
+    window: Span, q_start: int, q_end: int, any_distance: bool = False,
+    quoted: Sequence[tuple[int, int]] = (),
+) -> tuple[str | None, tuple[int, int] | None]:
     best: tuple[int, Token] | None = None
     for token in window:
         if token.lemma_.lower() not in REPORTING_VERBS or token.pos_ not in {"VERB", "AUX"}:
             continue
-        if q_start <= token.idx < q_end:
-            continue
+        if q_start <= token.idx < q_end or any(s <= token.idx < e for s, e in quoted):
+            continue  # a verb inside quoted words is what was said, not who said it
         distance = q_start - token.idx if token.idx < q_start else token.idx - q_end
-        if distance < 160 and (best is None or distance < best[0]):
+        if (any_distance or distance < 160) and (best is None or distance < best[0]):
             best = (distance, token)
     if best is None:
         return None, None
