@@ -17,10 +17,30 @@ from __future__ import annotations
 import re
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-__all__ = ["COMMON_FEED_PATHS", "COMMON_SITEMAP_PATHS", "FEED_LINK_TYPES", "classify", "feed_links"]
+__all__ = [
+    "COMMON_FEED_PATHS",
+    "COMMON_SITEMAP_PATHS",
+    "FEED_LINK_TYPES",
+    "classify",
+    "feed_links",
+    "site_root",
+]
 
-FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
-COMMON_FEED_PATHS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml", "/feeds/posts/default")
+FEED_LINK_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/feed+json",
+)
+COMMON_FEED_PATHS = (
+    "/feed",
+    "/rss",
+    "/rss.xml",
+    "/feed.xml",
+    "/atom.xml",
+    "/index.xml",
+    "/feeds/posts/default",
+)
 COMMON_SITEMAP_PATHS = ("/news-sitemap.xml", "/sitemap_news.xml", "/sitemap-news.xml", "/sitemap.xml")
 
 # The first element name after the prolog (XML declaration, PIs, comments, doctype, BOM).

@@ -78,12 +78,12 @@ def read_feed(
     )
     entries = list(parsed.get("entries", []))
     if not entries:
-        if parsed.get("bozo"):
-            problem = parsed.get("bozo_exception")
-            raise IngestError(base_url, f"malformed feed XML ({problem})" if problem else "malformed feed",
-                              raw=data)  # fmt: skip
+        problem = parsed.get("bozo_exception")
         if not parsed.get("version"):
-            raise IngestError(base_url, "not an RSS or Atom feed", raw=data)
+            detail = f" ({problem})" if problem else ""
+            raise IngestError(base_url, f"not an RSS or Atom feed{detail}", raw=data)
+        if parsed.get("bozo"):
+            raise IngestError(base_url, f"malformed feed XML ({problem})", raw=data)
         return []  # a valid, empty feed
     feed_lang = _language(parsed.get("feed", {}).get("language"))
     found: dict[str, FeedEntry] = {}
@@ -94,14 +94,18 @@ def read_feed(
         found[url] = FeedEntry(
             url=url,
             title=" ".join(str(entry.get("title", "")).split()),
-            published=_date(entry.get("published_parsed")) or _date(entry.get("updated_parsed")),
+            # dict.get: FeedParserDict.get("updated_parsed") maps to published_parsed, with a warning
+            published=_date(dict.get(entry, "published_parsed")) or _date(dict.get(entry, "updated_parsed")),
             summary=_plain(entry.get("summary", "")),
-            updated=_date(entry.get("updated_parsed")),
+            updated=_date(dict.get(entry, "updated_parsed")),
             language=_language(entry.get("language")) or feed_lang,
             origin=base_url,
         )
         if len(found) >= max_entries:
             break
+    if not found:  # entries, but not one usable link: as broken as no entries, for a collector
+        why = f"malformed feed XML ({parsed.get('bozo_exception')})" if parsed.get("bozo") else None
+        raise IngestError(base_url, why or "feed entries have no http(s) links", raw=data)
     return list(found.values())
 
 

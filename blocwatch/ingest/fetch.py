@@ -9,8 +9,10 @@ Redirects are followed by hand, at most :data:`MAX_REDIRECTS`, so that every hop
 http(s): a redirect to ``file:`` or ``ftp:`` is refused rather than left to the client.  Only
 HTML and plain text responses are accepted; a response without a content type is sniffed.
 
-Politeness (robots.txt, per-host rate limits, conditional requests) belongs to the crawler of
-issue 3, which will call this with its own shared ``client``.
+This is the one-shot, synchronous fetch.  Politeness (robots.txt, per-host rate limits, retries,
+conditional requests, bomb-proof decoding) is :class:`blocwatch.ingest.polite.Fetcher`, which
+the collector and :func:`~blocwatch.ingest.files.read_inputs` use; :func:`extract_response`
+is shared by both.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from blocwatch.ingest.errors import IngestError, article_id_for
 from blocwatch.records import Article
 from blocwatch.settings import Settings
 
-__all__ = ["MAX_REDIRECTS", "fetch_url"]
+__all__ = ["MAX_REDIRECTS", "extract_response", "fetch_url"]
 
 MAX_REDIRECTS = 5
 _HTML_TYPES = {"text/html", "application/xhtml+xml", "application/xml", "text/xml"}
@@ -49,7 +51,7 @@ def fetch_url(url: str, settings: Settings, *, client: httpx.Client | None = Non
     finally:
         if own:
             client.close()
-    return _extract(url, final_url, content_type, charset, raw)
+    return extract_response(url, final_url, content_type, charset, raw)
 
 
 def _check_scheme(original: str, url: str) -> None:
@@ -92,7 +94,12 @@ def _read_capped(response: httpx.Response, url: str, cap: int, deadline: float, 
     return bytes(body)
 
 
-def _extract(url: str, final_url: str, content_type: str, charset: str | None, raw: bytes) -> Article:
+def extract_response(url: str, final_url: str, content_type: str, charset: str | None, raw: bytes) -> Article:
+    """The Article of a fetched body (HTML or plain text by ``content_type``, sniffed if empty).
+
+    Shared with :mod:`.collect`, whose polite :class:`~blocwatch.ingest.polite.Fetcher` hands
+    over the same four facts; raises :class:`IngestError` naming ``url``.
+    """
     if not raw.strip():
         raise IngestError(url, "empty response body")
     kind = "html" if content_type in _HTML_TYPES else "text" if content_type in _TEXT_TYPES else None

@@ -1,9 +1,15 @@
 """The ingest front door: :func:`read_inputs` turns paths, folders and URLs into articles.
 
-Each input is an http(s) URL (fetched with :func:`blocwatch.ingest.fetch.fetch_url`), a file,
-or a directory walked recursively (sorted, hidden entries skipped) for ``.html``, ``.htm``,
-``.txt``, ``.jsonl`` and ``.json`` files and their ``.gz`` versions.  A file's kind comes from its
-extension, and from sniffing its bytes when the extension says nothing (or says gzip).
+Each input is an http(s) URL, a file, or a directory walked recursively (sorted, hidden
+entries skipped) for ``.html``, ``.htm``, ``.txt``, ``.jsonl``, ``.json`` and ``.warc`` files and
+their ``.gz`` versions.  A file's kind comes from its extension, and from sniffing its bytes when
+the extension says nothing (or says gzip).  WARC archives (by name or by their first bytes) are
+streamed record by record (:mod:`.warc`), so the size cap applies per record, not per file.
+
+URLs go through :func:`blocwatch.ingest.collect.collect` with one polite
+:class:`~blocwatch.ingest.polite.Fetcher` per run of consecutive URLs (robots.txt, per-host
+limits and retries hold across them): a page URL gives its article, a feed or sitemap URL gives
+the articles it lists.
 
 Failure is data, not control flow: every problem becomes an :class:`IngestError` *yielded* in
 place of the article, carrying the raw bytes where there were any, and the batch goes on.  The
@@ -13,8 +19,11 @@ line larger than that is read into memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import asyncio
+import concurrent.futures
+from collections.abc import Coroutine, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from blocwatch.ingest import sniff
@@ -24,29 +33,59 @@ from blocwatch.settings import Settings
 
 __all__ = ["SUFFIXES", "read_inputs", "read_file", "read_bytes"]
 
+T = TypeVar("T")
 SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text", ".text": "text",
-            ".jsonl": "json", ".ndjson": "json", ".json": "json"}  # fmt: skip
+            ".jsonl": "json", ".ndjson": "json", ".json": "json", ".warc": "warc"}  # fmt: skip
 
 
-def read_inputs(inputs: Sequence[str], settings: Settings) -> Iterator[Article | IngestError]:
-    """Yield one Article (or IngestError) per document found in ``inputs``, in order."""
+def read_inputs(
+    inputs: Sequence[str], settings: Settings, *, fetch_options: Mapping[str, Any] | None = None
+) -> Iterator[Article | IngestError]:
+    """Yield one Article (or IngestError) per document found in ``inputs``, in order.
+
+    ``fetch_options`` are keyword arguments for the :class:`~blocwatch.ingest.polite.Fetcher`
+    (``per_host_delay``, ``per_host_concurrency``, ``retries``...) that Settings has no field for.
+    """
+    urls: list[str] = []  # consecutive URLs share one Fetcher, so politeness spans them
     for item in inputs:
         scheme = urlsplit(item).scheme.lower()
         if scheme in ("http", "https"):
-            yield from _fetch(item, settings)
-        elif len(scheme) > 1 and "://" in item:  # one letter is a Windows drive, "C:\..."
+            urls.append(item)
+            continue
+        if urls:
+            yield from _fetch(urls, settings, fetch_options or {})
+            urls = []
+        if len(scheme) > 1 and "://" in item:  # one letter is a Windows drive, "C:\..."
             yield IngestError(item, f"unsupported URL scheme {scheme!r} (only http and https)")
         else:
             yield from _read_path(Path(item), settings)
+    if urls:
+        yield from _fetch(urls, settings, fetch_options or {})
 
 
-def _fetch(url: str, settings: Settings) -> Iterator[Article | IngestError]:
-    from blocwatch.ingest.fetch import fetch_url
+def _fetch(
+    urls: list[str], settings: Settings, options: Mapping[str, Any]
+) -> Iterator[Article | IngestError]:
+    from blocwatch.ingest.collect import CollectResult, collect
+    from blocwatch.ingest.polite import Fetcher
 
+    async def run() -> list[CollectResult]:
+        async with Fetcher(settings, **options) as fetcher:
+            return list(await asyncio.gather(*(collect(url, fetcher, html="page") for url in urls)))
+
+    for result in _run(run()):
+        yield from result.articles
+        yield from result.errors
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run``, also when the caller is itself inside an event loop (then in a thread)."""
     try:
-        yield fetch_url(url, settings)
-    except IngestError as exc:
-        yield exc
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _read_path(path: Path, settings: Settings) -> Iterator[Article | IngestError]:
@@ -58,7 +97,7 @@ def _read_path(path: Path, settings: Settings) -> Iterator[Article | IngestError
                 found = True
                 yield from read_file(child, settings)
         if not found:
-            yield IngestError(str(path), "directory holds no .html, .txt, .jsonl or .json files")
+            yield IngestError(str(path), "directory holds no .html, .txt, .jsonl, .json or .warc files")
     elif path.is_file():
         yield from read_file(path, settings)
     elif path.exists():
@@ -77,6 +116,11 @@ def _kind_by_name(path: Path) -> str | None:
 def read_file(path: Path, settings: Settings) -> Iterator[Article | IngestError]:
     """Read one file of any supported kind (an explicitly named file need not have a known suffix)."""
     name = str(path)
+    if _kind_by_name(path) == "warc" or _starts_like_warc(path):
+        from blocwatch.ingest.warc import read_warc
+
+        yield from read_warc(path, settings)
+        return
     try:
         size = path.stat().st_size
         if size > settings.fetch_max_bytes:
@@ -87,6 +131,16 @@ def read_file(path: Path, settings: Settings) -> Iterator[Article | IngestError]
         yield IngestError(name, f"cannot read: {exc.strerror or exc}")
         return
     yield from read_bytes(raw, name, settings, kind=_kind_by_name(path))
+
+
+def _starts_like_warc(path: Path) -> bool:
+    from blocwatch.ingest.warc import is_warc
+
+    try:
+        with path.open("rb") as stream:
+            return is_warc(stream.read(4096))
+    except OSError:
+        return False  # read_file reports the error
 
 
 def read_bytes(

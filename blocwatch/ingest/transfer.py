@@ -41,7 +41,8 @@ class _Zlib:
     def feed(self, data: bytes, limit: int) -> bytes:
         if data and not self.started:
             self.started = True
-            if not self.gzip and (data[0] & 0x0F) != 8:  # no zlib header: raw deflate, as IIS sent
+            zlib_header = len(data) >= 2 and data[0] & 0x0F == 8 and ((data[0] << 8) | data[1]) % 31 == 0
+            if not self.gzip and not zlib_header:  # raw deflate without the zlib wrapper, as IIS sent
                 self.obj = zlib.decompressobj(-zlib.MAX_WBITS)
         out = bytearray()
         while data:

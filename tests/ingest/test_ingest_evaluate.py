@@ -19,6 +19,7 @@ BENCH = (
     / "extraction"
     / "scrapinghub-article-extraction"
 )
+F1_FLOOR = 0.9685  # achieved 0.9715 on the 181 pages, minus 0.003
 
 
 def test_shingle_counts() -> None:
@@ -63,6 +64,10 @@ def test_benchmark_f1() -> None:
     assert result["pages"] == 181
     ours, bare = result["blocwatch"], result["trafilatura"]
     assert isinstance(ours, dict) and isinstance(bare, dict)
-    # Measured 0.961 (bare trafilatura 0.953, published 0.958): guard against regressions.
-    assert ours["f1"] >= 0.95 and ours["failures"] == 0
-    assert ours["f1"] >= bare["f1"] - 0.005
+    # Measured P 0.965 / R 0.978 / F1 0.972 (bare trafilatura 0.928 / 0.978 / 0.953, published
+    # 0.958).  The gate is the achieved F1 minus 0.003, so a cleaning rule that costs recall, or
+    # a trafilatura upgrade that changes the fast path, fails CI instead of slipping through.
+    assert ours["failures"] == 0
+    assert ours["f1"] >= F1_FLOOR, ours
+    assert ours["precision"] >= 0.96 and ours["recall"] >= 0.975, ours
+    assert ours["f1"] > bare["f1"], (ours, bare)

@@ -8,6 +8,7 @@ import pytest
 from ingest_pages import ARTICLE_HTML, LEGACY_HTML, NOT_AN_ARTICLE_HTML
 
 from blocwatch.ingest import IngestError, article_id_for, extract_html
+from blocwatch.ingest.body import Block, clean_blocks, is_boilerplate
 
 
 def test_metadata_and_sections() -> None:
@@ -66,3 +67,117 @@ def test_page_without_article_raises_with_raw() -> None:
         extract_html(raw, input_name="login.html")
     assert info.value.input == "login.html" and info.value.raw == raw
     assert "no article text" in info.value.problem
+
+
+# A page with the furniture trafilatura tends to let through around an article (our own text).
+CLUTTERED_HTML = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Port deal signed after long talks</title>
+<meta property="og:title" content="Port deal signed after long talks"></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article>
+<h1>Port deal signed after long talks</h1>
+<h2>The agreement ends two years of disputes over fees and berths at the northern harbour</h2>
+<p>Officials from both coastal states signed the port agreement on Friday, ending a dispute over
+fees that had delayed shipping for two years, according to the harbour authority.</p>
+<p>Read more: Harbour fees rise again as ships wait outside the port</p>
+<p>The deal sets a single fee schedule and shares berths between the two national fleets, a
+spokeswoman said, adding that <a href="/annex">the annex</a> lists the berths by season.</p>
+<p>Advertisement</p>
+<h2>Reaction in the region</h2>
+<p>Fishing cooperatives welcomed the agreement but asked for a review after one year, saying that
+smaller boats should not pay the same fees as container ships.</p>
+<p>Critics who had urged readers to read more about the fee history said the review clause was
+too weak to protect the smallest operators.</p>
+<p>Subscribe to our newsletter for the latest regional news.</p>
+<ul>
+<li><a href="/s1">Ferry strike called off after the union accepted a wage offer from the operator
+late on Thursday night</a></li>
+<li><a href="/s2">New lighthouse opens on the southern cape after a restoration that took three
+years and cost millions</a></li>
+<li><a href="/s3">Fish prices fall for the third week in a row at the market as the catch grows
+with the warmer weather</a></li>
+</ul>
+</article>
+<footer>Copyright 2024 Harbour Times</footer>
+</body></html>"""
+
+
+def test_cleaning_rules_on_a_cluttered_page() -> None:
+    article = extract_html(CLUTTERED_HTML.encode(), url="https://harbour.example.com/port-deal")
+    text = article.text
+    assert article.title == "Port deal signed after long talks"
+    assert text.startswith("Officials from both coastal states")  # no headline, no standfirst
+    assert "ends two years of disputes" not in text  # the standfirst (deck) is not body
+    for junk in ("Read more:", "Advertisement", "Subscribe to our newsletter", "Ferry strike", "Fish prices"):
+        assert junk not in text, junk
+    # A link inside a paragraph and "read more" inside a sentence are content.
+    assert "adding that the annex lists the berths by season." in text
+    assert "urged readers to read more about the fee history" in text
+    assert text.endswith("too weak to protect the smallest operators.")
+    assert [s.heading for s in article.sections] == ["Reaction in the region"]
+    section = article.sections[0]
+    assert text[section.start : section.end].startswith("Reaction in the region\n\nFishing cooperatives")
+    assert section.end == len(text)
+
+
+def test_clean_blocks_rules() -> None:
+    blocks = [
+        Block("Port deal signed", "head"),  # the headline again
+        Block("The agreement ends two years of disputes over fees and berths", "head"),  # standfirst
+        Block("Short kicker", "head"),  # a short heading before the body is kept
+        Block("Officials signed the agreement on Friday after long talks.", "p"),
+        Block("___", "p"),  # a separator
+        Block("[Related: Harbour fees rise again]", "p"),
+        Block("A long heading after the body started is a real section heading", "head"),
+        Block("The deal sets a single fee schedule.", "p", link_share=0.2),
+        Block("Ferry strike called off", "item", link_share=1.0),
+        Block("Lighthouse opens", "item", link_share=0.7),
+    ]
+    kept = [b.text for b in clean_blocks(blocks, "Port deal signed")]
+    assert kept == [
+        "Short kicker",
+        "Officials signed the agreement on Friday after long talks.",
+        "A long heading after the body started is a real section heading",
+        "The deal sets a single fee schedule.",
+    ]
+    # Without a title nothing is taken for the headline; a link-heavy block mid-body stays.
+    middle = [Block("Intro paragraph.", "p"), Block("See the map", "p", 1.0), Block("End.", "p")]
+    assert [b.text for b in clean_blocks(middle)] == ["Intro paragraph.", "See the map", "End."]
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("Read more: Harbour fees rise again", True),
+        ("READ MORE: Ferry strike called off", True),
+        ("(Leggi anche: il porto riapre)", True),
+        ("Copyright © 2024 Harbour Times. All rights reserved.", True),
+        ("© Reuters", True),
+        ("Comments", True),
+        ("Advertisement", True),
+        ("You may also like...", True),
+        ("Sign up for our daily briefing", True),
+        ("Related coverage", True),
+        ("Related talks will be held in Vienna next month, the ministry said.", False),
+        ("Readers can read more about the fee history in the annex.", False),
+        ("Comments made by the minister on Friday angered fishermen.", False),
+        ("Sign up for a free account to use the harbour booking service.", False),
+        # A long paragraph is content even when it opens like furniture.
+        ("Subscribe " + "and the harbour authority will send the fee schedule every week " * 4, False),
+    ],
+)
+def test_is_boilerplate(line: str, furniture: bool) -> None:
+    assert is_boilerplate(line) is furniture
+
+
+def test_short_article_survives_the_second_opinion() -> None:
+    # Below MIN_TEXT_CHARS the full trafilatura cascade has the last word: it must keep a real
+    # one-paragraph notice (and, in test_page_without_article_raises_with_raw, reject chrome).
+    page = (
+        "<html><head><title>Note</title></head><body><div><p>The harbour office is closed on "
+        "Monday for the public holiday and opens again on Tuesday morning.</p></div></body></html>"
+    )
+    article = extract_html(page.encode())
+    assert article.text == (
+        "The harbour office is closed on Monday for the public holiday and opens again on Tuesday morning."
+    )
