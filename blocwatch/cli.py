@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from blocwatch.cli_sources import reprocess, sources_app
 from blocwatch.settings import Settings, load_settings
 
 app = typer.Typer(
@@ -28,6 +29,8 @@ eval_app = typer.Typer(help="Measure accuracy on gold data (../shared/eval).", n
 app.add_typer(actors_app, name="actors")
 app.add_typer(db_app, name="db")
 app.add_typer(eval_app, name="eval")
+app.add_typer(sources_app, name="sources")
+app.command("reprocess")(reprocess)
 
 DatabaseOpt = Annotated[
     str | None, typer.Option("--database-url", help="SQLAlchemy URL (env BLOCWATCH_DATABASE_URL).")
@@ -161,7 +164,7 @@ def run(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
     database_url: DatabaseOpt = None,
 ) -> None:
-    """The main job: ingest the configured sources, then serve the site."""
+    """The main job: ingest the configured inputs, then serve the site while polling due sources."""
     settings = _settings(host=host, port=port, database_url=database_url)
     if settings.sources:
         from blocwatch.jobs import ingest as run_ingest
@@ -178,9 +181,14 @@ def run(
     else:
         typer.echo(
             "No sources configured. Add inputs with `blocwatch ingest PATH|URL...`, or list them in "
-            "blocwatch.toml (sources = [\"...\"]) or BLOCWATCH_SOURCES."
+            "blocwatch.toml (sources = [\"...\"]) or BLOCWATCH_SOURCES; add polled sources "
+            "with `blocwatch sources add URL --every 15m`."
         )
-    _serve(settings)
+    from blocwatch.collector import collector_running
+
+    # The collector polls due sources in a background thread while the site serves.
+    with collector_running(settings):
+        _serve(settings)
 
 
 @actors_app.command("resolve")

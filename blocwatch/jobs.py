@@ -15,6 +15,7 @@ from blocwatch.nlp.pipeline import Pipeline
 from blocwatch.records import Analysis, Article
 from blocwatch.settings import Settings
 from blocwatch.store import Store
+from blocwatch.store.syndication import Syndication
 
 __all__ = ["IngestSummary", "ingest"]
 
@@ -81,4 +82,6 @@ def ingest(
                 summary.updated += 1
         if on_item:
             on_item(name)
+    # Near-duplicates across sources are recorded as syndication clusters, never dropped.
+    Syndication(store).assign(summary.article_ids)
     return summary

@@ -40,14 +40,17 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 __all__ = [
     "ActorRow",
     "ArticleActorRow",
+    "ArticleFingerprintRow",
     "ArticleRow",
     "Base",
     "EventRow",
+    "FetchLogRow",
     "MentionRow",
     "QuoteRow",
     "RawInputRow",
     "SectionRow",
     "SourceRow",
+    "SyndicationClusterRow",
     "compress",
     "decompress",
 ]
@@ -101,6 +104,14 @@ class SourceRow(Base):
     created_at: Mapped[datetime]
     last_fetched_at: Mapped[datetime | None]
     last_error: Mapped[str | None]
+    # Polling state (migration 0002): NULL every_seconds means "never polled" (a source the
+    # writer made up for an ingested page's site, or a local path).
+    every_seconds: Mapped[int | None] = mapped_column(Integer)
+    etag: Mapped[str | None]
+    last_modified: Mapped[str | None]
+    next_due_at: Mapped[datetime | None]
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (Index("ix_sources_next_due_at", "next_due_at"),)
 
 
 class ActorRow(Base):
@@ -241,3 +252,46 @@ class ArticleActorRow(Base):
     )
     mention_count: Mapped[int] = mapped_column(Integer, default=0)
     __table_args__ = (Index("ix_article_actors_actor_id", "actor_id", "mention_count"),)
+
+
+class FetchLogRow(Base):
+    """One poll of a source by the collector: ``status`` is ok | not_modified | error."""
+
+    __tablename__ = "fetch_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))
+    articles: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None]
+    __table_args__ = (Index("ix_fetch_log_source_id", "source_id", "at"),)
+
+
+class SyndicationClusterRow(Base):
+    """A set of near-duplicate articles (the same story, syndicated or lightly re-edited)."""
+
+    __tablename__ = "syndication_clusters"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime]
+
+
+class ArticleFingerprintRow(Base):
+    """An article's MinHash (NULL when the text is too short to compare) and its cluster, if any.
+
+    ``method`` and ``content_hash`` say what the fingerprint was computed with and from, so a
+    re-analysed article or a change of MinHash parameters is noticed and recomputed."""
+
+    __tablename__ = "article_fingerprints"
+    article_id: Mapped[str] = mapped_column(String(100), _article_fk(), primary_key=True)
+    method: Mapped[str] = mapped_column(String(40))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    minhash: Mapped[bytes | None]
+    cluster_id: Mapped[int | None] = mapped_column(
+        ForeignKey("syndication_clusters.id", ondelete="SET NULL")
+    )
+    similarity: Mapped[float | None] = mapped_column(Float)
+    computed_at: Mapped[datetime]
+    __table_args__ = (
+        Index("ix_article_fingerprints_cluster_id", "cluster_id"),
+        Index("ix_article_fingerprints_computed_at", "computed_at"),
+    )

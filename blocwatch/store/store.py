@@ -11,7 +11,7 @@ gets a unique violation and is retried once, when it finds the winner's row and 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -75,6 +75,11 @@ class Store:
     def _writing(self) -> Iterator[Session]:
         with self._write_sessions() as session, session.begin():
             yield session
+
+    def writing(self) -> AbstractContextManager[Session]:
+        """A write transaction (``BEGIN IMMEDIATE`` on SQLite): for store modules such as
+        :mod:`blocwatch.store.sources` and :mod:`blocwatch.store.syndication`."""
+        return self._writing()
 
     def save_analysis(self, analysis: Analysis, source: str | None = None) -> SaveResult:
         """Store (or update, idempotently) one analysed article; see :mod:`blocwatch.store.writer`."""

@@ -24,12 +24,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from blocwatch.ingest.dedup import canonical_url
 from blocwatch.records import Actor, Analysis, Article
 from blocwatch.store.models import (
     ActorRow,
@@ -73,28 +74,14 @@ class SaveResult:
     created: bool
 
 
-_TRACKING = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid)$", re.IGNORECASE)
 _ISO_PARTIAL = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 def url_key(url: str | None) -> str | None:
-    """The identity form of a URL: lower-case scheme and host, no fragment, default port or
-    tracking parameters.  Paths are kept as they are (they are case-sensitive on most sites)."""
-    if not url or not url.strip():
-        return None
-    parts = urlsplit(url.strip())
-    if not parts.scheme or not parts.netloc:
-        return url.strip()
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if parts.port and (scheme, parts.port) not in (("http", 80), ("https", 443)):
-        host = f"{host}:{parts.port}"
-    if parts.username:
-        host = f"{parts.username}@{host}"
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
-    )
-    return urlunsplit((scheme, host, parts.path or "/", query, ""))
+    """The identity form of a URL: :func:`blocwatch.ingest.dedup.canonical_url` (courlan: lower-case
+    scheme and host, no fragment, default port or tracking parameters, sorted query).  Paths are
+    kept as they are (they are case-sensitive on most sites)."""
+    return canonical_url(url)
 
 
 def _now() -> datetime:
