@@ -168,3 +168,31 @@ def test_settings_precedence(tmp_path: Path) -> None:
     out = json.loads(run("settings", cwd=tmp_path).stdout)
     assert out["port"] == 9001
     assert out["database_url"] == "sqlite:///blocwatch.db"
+
+
+def test_extract_prints_one_json_line_per_input(tmp_path: Path) -> None:
+    html = ("<html><head><title>Kenya and Ethiopia sign water pact</title>"
+            "<link rel='canonical' href='https://news.example.org/water-pact'>"
+            "<meta property='article:published_time' content='2025-02-11'></head><body><article>"
+            "<h1>Kenya and Ethiopia sign water pact</h1>"
+            "<p>Kenya and Ethiopia signed an agreement on sharing the waters of the Omo river on Tuesday, "
+            "ending two years of talks between their energy ministries.</p>"
+            "<h2>What the pact says</h2>"
+            "<p>The agreement sets seasonal minimum flows and creates a joint commission that will meet "
+            "twice a year in Addis Ababa and Nairobi to review the dam's operation.</p>"
+            "</article></body></html>")
+    page = tmp_path / "pact.html.gz"
+    page.write_bytes(gzip.compress(html.encode()))
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    result = run("extract", str(page), str(empty), cwd=tmp_path)
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 2
+    good, bad = lines
+    assert good["input"] == str(page)
+    assert good["url"] == "https://news.example.org/water-pact"
+    assert good["title"] == "Kenya and Ethiopia sign water pact"
+    assert good["date"] == "2025-02-11"
+    assert "Omo river" in good["text"]
+    assert [s["heading"] for s in good["sections"]] == ["What the pact says"]
+    assert bad["input"] == str(empty) and bad["error"]
