@@ -69,6 +69,19 @@ class Settings(BaseSettings):
         default="blocwatch/0.1 (+https://github.com/blocwatch/blocwatch)",
         description="User-Agent header sent with every fetch.",
     )
+    fetch_per_host_concurrency: int = Field(
+        default=2, description="Requests in flight at once to one host."
+    )
+    fetch_per_host_delay: float = Field(
+        default=1.0, description="Seconds between the starts of two requests to one host."
+    )
+    fetch_retries: int = Field(
+        default=3, description="Retries after a 429/5xx, a timeout or a connection error."
+    )
+    fetch_max_backoff: float = Field(
+        default=30.0, description="Longest wait between retries, in seconds (caps Retry-After too)."
+    )
+    fetch_obey_robots: bool = Field(default=True, description="Obey robots.txt (RFC 9309).")
     batch_size: int = Field(default=32, description="Articles analysed per spaCy batch.")
 
     @field_validator("actors_files", "verbs_files", "sources", mode="before")

@@ -32,6 +32,7 @@ import random
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -105,13 +106,13 @@ class Fetcher:
         user_agent: str | None = None,
         timeout: float | None = None,
         max_bytes: int | None = None,
-        per_host_concurrency: int = 2,
-        per_host_delay: float = 1.0,
-        retries: int = 3,
+        per_host_concurrency: int | None = None,
+        per_host_delay: float | None = None,
+        retries: int | None = None,
         backoff: float = 0.5,
-        max_backoff: float = 30.0,
+        max_backoff: float | None = None,
         max_redirects: int = 5,
-        obey_robots: bool = True,
+        obey_robots: bool | None = None,
         max_crawl_delay: float = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -119,10 +120,16 @@ class Fetcher:
         self.user_agent = user_agent or settings.user_agent
         self.timeout = timeout if timeout is not None else settings.fetch_timeout
         self.max_bytes = max_bytes if max_bytes is not None else settings.fetch_max_bytes
-        self.per_host_concurrency = max(1, per_host_concurrency)
-        self.per_host_delay = max(0.0, per_host_delay)
-        self.retries, self.backoff, self.max_backoff = max(0, retries), backoff, max_backoff
-        self.max_redirects, self.obey_robots = max_redirects, obey_robots
+        # Explicit arguments (tests, special jobs) win over the settings.
+        def pick(value: Any, default: Any) -> Any:
+            return default if value is None else value
+
+        self.per_host_concurrency = max(1, pick(per_host_concurrency, settings.fetch_per_host_concurrency))
+        self.per_host_delay = max(0.0, pick(per_host_delay, settings.fetch_per_host_delay))
+        self.retries = max(0, pick(retries, settings.fetch_retries))
+        self.backoff, self.max_backoff = backoff, pick(max_backoff, settings.fetch_max_backoff)
+        self.max_redirects = max_redirects
+        self.obey_robots = pick(obey_robots, settings.fetch_obey_robots)
         self.max_crawl_delay = max_crawl_delay
         self._hosts: dict[str, _Host] = {}
         self._client = httpx.AsyncClient(
