@@ -12,14 +12,22 @@ a heading glued to the next sentence by the parser stays apart):
 3. implicit roles for nominal events only: "tensions with Beijing" takes the discourse topic as
    its source, "international sanctions" (a noun marked ``implicit_target``) takes an actor of
    the sentence or the topic as its target;
-4. status (:func:`status_of`): negated, hypothetical; a sports filter for contest verbs ("Brazil
-   beat Argentina 2-1");
+4. status (``events_status.status_of``): negated, hypothetical; a sports filter for contest
+   verbs ("Brazil beat Argentina 2-1");
 5. date: the explicit date of the sentence nearest the trigger, else the publication date;
    location: a place governed by "in"/"at" within the trigger's phrase (ISO3 when the place is a
    known state, else the place's text).
 
 Each event carries the sentence as :class:`Evidence` (its text and character span in
 ``doc.text``).  Events with neither a source nor a target are not emitted.
+
+Two additions on top of the frames:
+
+* a user's PETRARCH/TABARI verb dictionary (``verbs``, from ``--verbs``) codes the verbs it
+  knows, ahead of the lexicon (``events_verbs``); such events need both actors, as in PETRARCH;
+* the statement an act is reported in -- an announced intention (AGREE/THREATEN), a refusal
+  (REJECT), "Y must ..." (REQUEST) -- is coded as an event of its own next to the flagged act
+  (``events_intent``), as CAMEO and PLOVER code them.
 """
 
 from __future__ import annotations
@@ -33,8 +41,12 @@ from spacy.tokens import Doc, Span, Token
 
 from blocwatch.nlp.dates import find_dates
 from blocwatch.nlp.events_actors import ActorIndex
-from blocwatch.nlp.events_frames import Frame, find_triggers, sources_of, status_of, targets_of
+from blocwatch.nlp.events_frames import Frame, find_triggers, sources_of, targets_of
+from blocwatch.nlp.events_intent import demand_frames, statement_of
 from blocwatch.nlp.events_lexicon import Lexicon, load_lexicon
+from blocwatch.nlp.events_status import status_of
+from blocwatch.nlp.events_verbs import covered, dictionary_frames
+from blocwatch.nlp.petrarch_verbs import VerbDictionary
 from blocwatch.records import Actor, Event, Evidence, Mention
 
 __all__ = ["extract_events"]
@@ -42,7 +54,8 @@ __all__ = ["extract_events"]
 _SCORE = re.compile(r"\b\d{1,3}\s?[-–]\s?\d{1,3}\b")
 _PLACE_KINDS = {"state", "territory"}
 _NP_DEPS = {"compound", "amod", "nmod", "appos", "poss", "pobj", "prep", "acl", "conj"}
-_NP_PREPS = {"of", "like", "as", "including", "to", "from"}
+_SAME_NP = {"compound", "amod", "nmod", "poss"}
+_NP_PREPS = {"of", "like", "as", "including", "to", "from", "by", "in"}
 
 
 def extract_events(
@@ -52,8 +65,10 @@ def extract_events(
     *,
     published: date | None = None,
     article_id: str | None = None,
+    verbs: VerbDictionary | None = None,
 ) -> list[Event]:
-    """The events of ``doc``, in text order (see the module docstring for the method)."""
+    """The events of ``doc``, in text order (see the module docstring for the method);
+    ``verbs``: a user's PETRARCH verb dictionary, which takes precedence over the lexicon."""
     lex = load_lexicon()
     index = ActorIndex(doc, mentions, actors)
     events: list[Event] = []
@@ -63,7 +78,7 @@ def extract_events(
             evidence = _evidence(segment, article_id, sentence_index)
             dates = find_dates(segment.text, published)
             sporty = _sporty(segment, lex)
-            for frame in find_triggers(segment, lex):
+            for frame in _frames(segment, lex, index, verbs):
                 if frame.event.contest and sporty:
                     continue
                 for event in _events_of(frame, segment, index, lex, actors):
@@ -81,6 +96,21 @@ def extract_events(
                         seen.add(key)
                         events.append(event)
     return events
+
+
+def _frames(segment: Span, lex: Lexicon, index: ActorIndex, verbs: VerbDictionary | None) -> list[Frame]:
+    frames = find_triggers(segment, lex)
+    if verbs is None:
+        triggers = {f.trigger.i for f in frames} | {f.carrier.i for f in frames if f.carrier is not None}
+        return frames + demand_frames(segment, lex, triggers)
+    coded, claimed = dictionary_frames(
+        segment, verbs, lex, lambda t: _phrase_actor(t, index) is not None
+    )
+    inside = covered(coded) | claimed
+    kept = [
+        f for f in frames if f.trigger.i not in inside and (f.carrier is None or f.carrier.i not in claimed)
+    ]
+    return sorted(coded + kept, key=lambda f: f.trigger.i)
 
 
 def _segments(sentence: Span) -> list[Span]:
@@ -132,23 +162,45 @@ def _actors_for(tokens: Sequence[Token], segment: Span, index: ActorIndex) -> li
         # "between A and B" names two sides, not a compound actor.
         if token.head.lower_ not in {"between", "among"}:
             group += [c for c in token.conjuncts if c.i > token.i and c.pos_ in {"PROPN", "NOUN", "PRON"}]
+            # "Arnor, Calenardhon and Gondor" misparsed as a modifier list of "Gondor": a
+            # coordinated proper-noun modifier is more members, not a description.
+            for child in token.children:
+                if child.dep_ in {"nmod", "compound"} and child.pos_ == "PROPN" and child.i < token.i:
+                    members = [c for c in child.conjuncts if c.pos_ == "PROPN"]
+                    if members:
+                        group += [child, *members]
         for member in group:
             if not _inside(member, segment):
                 continue
-            actor = _phrase_actor(member, index)
-            if actor is not None and all(actor != a for a, _ in found):
-                found.append((actor, member))
+            hit = _phrase_actor_token(member, index)
+            if hit is None:
+                continue
+            actor, node = hit
+            if all(actor != a for a, _ in found):
+                # The actor's own token: "Russian students" -> its head gives the sector.
+                found.append((actor, node))
+            if node.i != member.i and token.head.lower_ not in {"between", "among"}:
+                # "Old foes Gondor and Osgiliath": the members of the phrase's actor list.
+                for extra in node.conjuncts:
+                    other = index.actor_of(extra) if _inside(extra, segment) else None
+                    if other is not None and all(other != a for a, _ in found):
+                        found.append((other, extra))
     return found
 
 
 def _phrase_actor(token: Token, index: ActorIndex) -> str | None:
     """Breadth-first through the noun phrase: "economic blocs like the BRICS" -> BRICS."""
+    found = _phrase_actor_token(token, index)
+    return found[0] if found is not None else None
+
+
+def _phrase_actor_token(token: Token, index: ActorIndex) -> tuple[str, Token] | None:
     queue: deque[tuple[Token, int]] = deque([(token, 0)])
     while queue:
         node, depth = queue.popleft()
         actor = index.actor_of(node)
         if actor is not None:
-            return actor
+            return actor, node
         if depth >= 4:
             continue
         for child in node.children:
@@ -164,7 +216,12 @@ def _phrase_actor(token: Token, index: ActorIndex) -> str | None:
                 "lead",
             }:
                 continue
-            queue.append((child, depth + 1))
+            if child.dep_ in _SAME_NP and child.i < node.i:
+                # "an attack by Osgiliath soldiers in Ithilen": a modifier is the same noun
+                # phrase, so it is searched before phrases further out (0-1 breadth-first).
+                queue.appendleft((child, depth))
+            else:
+                queue.append((child, depth + 1))
     return None
 
 
@@ -183,10 +240,30 @@ def _cameo_of(actor_id: str, token: Token, actors: Mapping[str, Actor], lex: Lex
 def _events_of(
     frame: Frame, segment: Span, index: ActorIndex, lex: Lexicon, actors: Mapping[str, Actor]
 ) -> list[Event]:
-    sources = _actors_for(sources_of(frame, lex), segment, index)
-    targets = _actors_for(targets_of(frame), segment, index)
+    base = frame.reverse_of or frame
+    source_tokens, target_tokens = _roles(base, lex)
+    sources = _actors_for(source_tokens, segment, index)
+    # An actor acting on itself only with distinct sectors ("Russian police arrested Russian
+    # students"); otherwise a repeated actor is the same party ("Arnor ... its embassy").
+    source_codes = {(a, _cameo_of(a, t, actors, lex)) for a, t in sources}
     source_ids = {a for a, _ in sources}
-    targets = [(a, t) for a, t in targets if a not in source_ids]
+
+    def other(found: list[tuple[str, Token]]) -> list[tuple[str, Token]]:
+        return [
+            (a, t) for a, t in found
+            if a not in source_ids or (len(_cameo_of(a, t, actors, lex)) > 3
+                                       and (a, _cameo_of(a, t, actors, lex)) not in source_codes)
+        ]
+
+    targets = other(_actors_for(target_tokens, segment, index))
+    for group in base.fallback_targets if not targets else []:
+        targets = other(_actors_for(group, segment, index))
+        if targets:
+            break
+    if frame.reverse_of is not None:
+        if not sources or not targets:
+            return []  # the mirrored half of a paired code needs both sides
+        sources, targets = targets, sources
     trigger = frame.trigger
     if frame.nominal and not sources and targets and not _argument_of_other_act(trigger, lex):
         topic = index.topic(trigger.i, exclude={a for a, _ in targets})
@@ -205,28 +282,68 @@ def _events_of(
         pairs = [(s, t) for s in (sources or [None]) for t in (targets or [None])]  # type: ignore[list-item]
     else:
         return []
+    if frame.pattern:
+        # Dictionary coding follows PETRARCH, which drops an event unless it found both actors.
+        pairs = [(s, t) for s, t in pairs if s is not None and t is not None]
+        if not pairs:
+            return []
     negated, hypothetical = status_of(frame, lex)
+    if frame.pattern_negates:
+        negated = False  # "WILL NOT *": the dictionary's code already is the negated act
+    if frame.statement:
+        hypothetical = False  # "Y must return it": the demand was made
     location = _location(frame, index, actors)
+    shown = " ".join(w.text for w in frame.words)
     out = []
     for source, target in pairs:
-        out.append(
-            Event(
-                source=source[0] if source else None,
-                target=target[0] if target else None,
-                plover=frame.event.plover,
-                cameo=frame.event.cameo,
-                quad_class=frame.event.quad_class,
-                intensity=frame.event.goldstein,
-                evidence=Evidence("", 0, 0),
-                source_cameo=_cameo_of(source[0], source[1], actors, lex) if source else "",
-                target_cameo=_cameo_of(target[0], target[1], actors, lex) if target else "",
-                negated=negated,
-                hypothetical=hypothetical,
-                location=location,
-                trigger=" ".join(w.text for w in frame.words),
-            )
-        )
+        out.append(_event(frame.event.plover, frame.event.cameo, lex, source, target, actors, shown))
+        out[-1].negated, out[-1].hypothetical, out[-1].location = negated, hypothetical, location
+        out[-1].quad_class, out[-1].intensity = frame.event.quad_class, frame.event.goldstein
+    # The statement an intended, refused or demanded act is reported in (events_intent);
+    # a user's verb dictionary codes such statements with its own patterns instead.
+    statement = None if frame.pattern else statement_of(frame, lex, negated, hypothetical)
+    if statement is not None:
+        kind, cameo, speaker_tokens = statement
+        if speaker_tokens is not None:
+            speakers = _actors_for(speaker_tokens, segment, index)
+            doers = [s for s, _ in pairs if s is not None] or [t for _, t in pairs if t is not None]
+            pairs = [(s, d) for s in speakers for d in doers if s[0] != d[0]]
+        for source, target in pairs:
+            event = _event(kind, cameo, lex, source, target, actors, shown)
+            event.location = location
+            out.append(event)
     return out
+
+
+def _event(
+    plover: str,
+    cameo: str,
+    lex: Lexicon,
+    source: tuple[str, Token] | None,
+    target: tuple[str, Token] | None,
+    actors: Mapping[str, Actor],
+    trigger: str,
+) -> Event:
+    row = lex.codes.get(cameo)
+    return Event(
+        source=source[0] if source else None,
+        target=target[0] if target else None,
+        plover=plover,
+        cameo=cameo,
+        quad_class=row.quad_class if row else 0,
+        intensity=row.goldstein if row else 0.0,
+        evidence=Evidence("", 0, 0),
+        source_cameo=_cameo_of(source[0], source[1], actors, lex) if source else "",
+        target_cameo=_cameo_of(target[0], target[1], actors, lex) if target else "",
+        trigger=trigger,
+    )
+
+
+def _roles(frame: Frame, lex: Lexicon) -> tuple[list[Token], list[Token]]:
+    """Role tokens: what a dictionary pattern's slots fixed, else the parse's."""
+    sources = frame.sources if frame.sources is not None else sources_of(frame, lex)
+    targets = frame.targets if frame.targets is not None else targets_of(frame)
+    return sources, targets
 
 
 def _argument_of_other_act(noun: Token, lex: Lexicon) -> bool:

@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from blocwatch.nlp.events import extract_events
+from blocwatch.nlp.petrarch_verbs import VerbDictionary, load_verbs, merge
 
 __all__ = ["EventsComponent"]
 
@@ -22,6 +23,17 @@ class EventsComponent:
 
     def __init__(self) -> None:
         self.verbs_files: tuple[Path, ...] = ()
+        self._verbs: tuple[tuple[Path, ...], VerbDictionary | None] = ((), None)
+
+    @property
+    def verbs(self) -> VerbDictionary | None:
+        """The merged verb dictionaries of ``verbs_files`` (read on first use, and again
+        whenever the pipeline sets other files); ``None`` without any."""
+        files = tuple(self.verbs_files)
+        if self._verbs[0] != files:
+            book = merge([load_verbs(Path(f)) for f in files]) if files else None
+            self._verbs = (files, book)
+        return self._verbs[1]
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.events = extract_events(
@@ -30,6 +42,7 @@ class EventsComponent:
             doc._.actors or {},
             published=doc._.published,
             article_id=doc._.article_id,
+            verbs=self.verbs,
         )
         return doc
 

@@ -14,20 +14,19 @@ its roles.  :func:`find_triggers` reads the lexicon against each token of a sent
 control chains (xcomp, purpose clauses, conjoined verbs, "intention to X" through the noun's
 possessor) but never out of a complement clause, so "A said that B attacked C" gives B, not A;
 passive subjects become targets and "by" agents sources; nouns take possessors, modifiers,
-"by"/"from"/"between" phrases.  :func:`status_of` decides ``negated`` (parity of negations over
-the control chain) and ``hypothetical`` (modals, intent words, conditionals, "unlikely").
+"by"/"from"/"between" phrases.  Negation and modality live in ``events_status``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
 from blocwatch.nlp.events_lexicon import EventType, Lexicon
 
-__all__ = ["Frame", "find_triggers", "sources_of", "status_of", "targets_of"]
+__all__ = ["Frame", "find_triggers", "sources_of", "targets_of"]
 
 TARGET_PREPS = {"with", "toward", "towards", "to", "against", "on", "into", "at", "upon", "onto"}
 _SOURCE_PREPS = {"by", "from"}
@@ -36,6 +35,9 @@ _RELATIVE = {"which", "that", "who", "whom"}
 _OBJECT_CONTROL = {"urge", "ask", "invite", "persuade", "force", "allow", "push", "press", "encourage",
                    "tell", "order", "call", "help", "compel", "pressure"}  # fmt: skip
 _NOUN_POS = {"NOUN", "PROPN"}
+_CONTAINER_NOUNS = {"effort", "mission", "package", "campaign", "operation", "initiative", "process",
+                    "programme", "program", "round", "bid"}  # fmt: skip
+_PREDICATIVE = {"acomp", "prep", "advmod", "attr"}  # "is about/able/ready to X"
 
 
 @dataclass(slots=True)
@@ -45,10 +47,19 @@ class Frame:
     words: list[Token]  # the trigger words shown to users, in text order
     nominal: bool = False
     carrier: Token | None = None  # the light verb that carries a nominal event
+    # Set by verb-dictionary frames (events_verbs): roles a pattern slot fixed, the pattern,
+    # and for the second half of a paired code the frame it mirrors (roles swapped).
+    sources: list[Token] | None = None
+    targets: list[Token] | None = None
+    pattern: str = ""
+    reverse_of: Frame | None = None
+    pattern_negates: bool = False
+    statement: bool = False  # a demand frame (events_intent): the saying happened, whatever it asks
+    fallback_targets: list[list[Token]] = field(default_factory=list)  # when the parse has none
 
 
-def _key_variants(token: Token) -> Iterator[str]:
-    lemma = token.lemma_.lower()
+def _key_variants(token: Token, lex: Lexicon | None = None) -> Iterator[str]:
+    lemma = lex.verb_lemma(token.lemma_.lower(), token.lower_) if lex is not None else token.lemma_.lower()
     for child in token.children:
         if child.dep_ in {"prt", "prep"}:
             yield f"{lemma} {child.lower_}"
@@ -66,12 +77,22 @@ def find_triggers(sentence: Span, lex: Lexicon) -> list[Frame]:
             continue
         for obj in token.children:
             if obj.dep_ in {"dobj", "nsubjpass"}:
-                pair = lex.verb_objects.get(f"{token.lemma_.lower()} {obj.lemma_.lower()}")
+                verb = lex.verb_lemma(token.lemma_.lower(), token.lower_)
+                # "ended mediation efforts": the object's compound may name the act.
+                names = [obj.lemma_.lower()]
+                names += [c.lemma_.lower() for c in obj.children if c.dep_ == "compound"]
+                keys = [f"{verb} {n}" for n in names if f"{verb} {n}" in lex.verb_objects]
+                pair = lex.verb_objects[keys[0]] if keys else None
                 if pair is not None:
                     frames.append(Frame(token, pair, [token, obj]))
                     consumed.add(obj.i)
-                elif token.lemma_.lower() in lex.light_verbs and _noun_event(obj, lex) is not None:
+                elif verb in lex.light_verbs and _noun_event(obj, lex) is not None:
                     carried[obj.i] = token
+                elif verb in lex.light_verbs:
+                    # "provide 25,000 tons of food aid": the event noun behind a measure noun.
+                    inner = _measured(obj)
+                    if inner is not None and _noun_event(inner, lex) is not None:
+                        carried[inner.i] = token
     verb_frames = {f.trigger.i for f in frames}
     for token in sentence:
         if token.i in verb_frames or token.i in consumed:
@@ -105,21 +126,42 @@ def _noun_event(token: Token, lex: Lexicon) -> EventType | None:
         if two in lex.nouns:
             return lex.nouns[two]
     event = lex.nouns.get(lemma)
+    if event is None and lemma in _CONTAINER_NOUNS and compound:
+        # "a mediation mission", "aid package": the compound names the act.
+        event = lex.nouns.get(compound[-1].lemma_.lower())
+        if event is not None:
+            return event
     if event is None or not event.preps:
         return event
-    # "sent aid to Libya": the preposition may hang on the verb that carries the noun.
+    # "sent aid to Libya": the preposition may hang on the verb that carries the noun, also
+    # through a measure noun ("sent tons of aid to Libya").
     holders = [token] + ([token.head] if token.dep_ == "dobj" else [])
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.dep_ == "dobj":
+        holders += [token.head.head, token.head.head.head]
     if any(c.dep_ in {"prep", "dative"} and c.lower_ in event.preps for h in holders for c in h.children):
         return event
     return None
 
 
+def _measured(noun: Token) -> Token | None:
+    """The noun measured by ``noun`` ("tons of aid", "millions of dollars of aid")."""
+    for _ in range(2):
+        inner = next((g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for g in c.children if g.dep_ == "pobj"), None)
+        if inner is None:
+            return None
+        if inner.pos_ in _NOUN_POS and inner.lemma_.lower() not in {"dollar", "euro", "ton", "tonne"}:
+            return inner
+        noun = inner
+    return None
+
+
 def _verb_frame(token: Token, lex: Lexicon, carried: dict[int, Token]) -> Frame | None:
-    lemma = token.lemma_.lower()
+    lemma = lex.verb_lemma(token.lemma_.lower(), token.lower_)
     # A light verb whose object is an event noun: the noun frame speaks for both.
     if lemma in lex.light_verbs and any(i in carried and carried[i].i == token.i for i in carried):
         return None
-    for key in _key_variants(token):
+    for key in _key_variants(token, lex):
         event = lex.verbs.get(key)
         if event is None:
             continue
@@ -130,7 +172,10 @@ def _verb_frame(token: Token, lex: Lexicon, carried: dict[int, Token]) -> Frame 
         ):
             continue
         # "refused to attend": the control verb only negates what it governs.
-        if lemma in lex.negative_control and any(c.dep_ == "xcomp" for c in token.children):
+        # "refused to resign" (no event of its own below): the refusal itself is the act.
+        if lemma in lex.negative_control and any(
+            c.dep_ == "xcomp" and _is_trigger_verb(c, lex) for c in token.children
+        ):
             return None
         if lemma in lex.intent and any(
             c.dep_ == "xcomp" and _is_trigger_verb(c, lex) for c in token.children
@@ -146,7 +191,7 @@ def _verb_frame(token: Token, lex: Lexicon, carried: dict[int, Token]) -> Frame 
 
 
 def _is_trigger_verb(token: Token, lex: Lexicon) -> bool:
-    return any(k in lex.verbs for k in _key_variants(token))
+    return any(k in lex.verbs for k in _key_variants(token, lex))
 
 
 def _relation_frame(token: Token, lex: Lexicon) -> Frame | None:
@@ -214,6 +259,8 @@ def controller(verb: Token, depth: int = 0) -> list[Token]:
             return objects
     if dep in {"xcomp", "conj", "advcl"} and head.pos_ in {"VERB", "AUX"}:
         return controller(head, depth + 1)
+    if dep == "xcomp" and head.pos_ in {"ADJ", "ADP", "ADV"} and head.dep_ in _PREDICATIVE:
+        return controller(head.head, depth + 1)  # "is about to restore", "is able to attend"
     if dep in {"acl", "relcl"} and head.pos_ in _NOUN_POS | {"PRON"}:
         return noun_sources(head, depth + 1)
     if dep == "pcomp":
@@ -251,7 +298,7 @@ def noun_sources(noun: Token, depth: int = 0, lex: Lexicon | None = None) -> lis
     if dep in {"dobj", "nsubj", "nsubjpass", "attr"} and head.pos_ in {"VERB", "AUX"}:
         light = lex.light_verbs if lex is not None else frozenset()
         if (
-            head.lemma_.lower() in light
+            lex is not None and lex.verb_lemma(head.lemma_.lower(), head.lower_) in light
             or dep == "nsubj"
             and head.lemma_.lower() in {"take", "begin", "start", "resume", "continue"}
         ):
@@ -313,59 +360,3 @@ def targets_of(frame: Frame) -> list[Token]:
                 if pobjs:  # "between A and B": A is the source (noun_sources), B the target
                     found += [c for c in pobjs[0].children if c.dep_ == "conj"]
     return found
-
-
-# ---------------------------------------------------------------- status
-
-
-def status_of(frame: Frame, lex: Lexicon) -> tuple[bool, bool]:
-    """(negated, hypothetical) of a frame."""
-    trigger = frame.trigger
-    negations = 1 if frame.event.negated else 0
-    hypothetical = False
-    chain = [trigger] + ([frame.carrier] if frame.carrier is not None else [])
-    node = frame.carrier or trigger
-    # Negation travels up control chains only ("chose not to attend", "refused to attend").
-    while node.dep_ == "xcomp" and node.head.i != node.i:
-        node = node.head
-        chain.append(node)
-    for token in chain:
-        negations += sum(1 for c in token.children if c.dep_ == "neg")
-        if token is not trigger and token.lemma_.lower() in lex.negative_control:
-            negations += 1
-    if frame.nominal and any(c.dep_ == "det" and c.lower_ == "no" for c in trigger.children):
-        negations += 1
-    # Modality travels further: through purpose clauses, prepositions and "attempt by X to Y",
-    # but not up from a subject ("tensions ... could hinder": the tensions are real).
-    node, steps = trigger, 0
-    while steps < 8:
-        if _modal_here(node, lex, is_trigger=node is trigger):
-            hypothetical = True
-            break
-        if node.dep_ in {"nsubj", "nsubjpass", "ccomp", "parataxis", "appos", "relcl", "ROOT"}:
-            break
-        if node.head.i == node.i:
-            break
-        node, steps = node.head, steps + 1
-    return negations % 2 == 1, hypothetical
-
-
-def _modal_here(node: Token, lex: Lexicon, is_trigger: bool) -> bool:
-    lemma = node.lemma_.lower()
-    if not is_trigger and lemma in lex.intent:
-        return True
-    for child in node.children:
-        if child.dep_ == "aux" and child.lower_ in lex.modals | {"'ll", "’ll", "wo"}:
-            return True
-        if child.dep_ == "mark" and child.lower_ in {"if", "unless", "whether"}:
-            # "even if ties are strengthening" concedes a fact.
-            if not any(c.dep_ == "advmod" and c.lower_ == "even" for c in node.children):
-                return True
-        if child.dep_ in {"acomp", "amod", "advmod"} and child.lemma_.lower() in {
-            "unlikely",
-            "possible",
-            "potential",
-            "likely",
-        }:
-            return True
-    return False

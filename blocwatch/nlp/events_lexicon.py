@@ -74,6 +74,20 @@ class Lexicon:
     negative_control: frozenset[str]
     sports: frozenset[str]
     agents: dict[str, str] = field(default_factory=dict)  # head noun lemma -> sector code
+    known_verbs: frozenset[str] = frozenset()  # every verb lemma the tables name
+
+    def verb_lemma(self, lemma: str, text: str) -> str:
+        """The model's lemma, or a repaired one when the small model's lemmatizer misses an
+        inflection of a verb we know ("staged" -> "stag"): strip -d/-ed/-s/-es and retry."""
+        if lemma in self.known_verbs:
+            return lemma
+        for suffix in ("d", "ed", "s", "es", "ing"):
+            if text.endswith(suffix):
+                stem = text[: -len(suffix)]
+                for candidate in (stem, stem + "e"):
+                    if candidate in self.known_verbs:
+                        return candidate
+        return lemma
 
     def code(self, cameo: str) -> CameoCode:
         return self.codes[cameo]
@@ -129,13 +143,22 @@ def _event(raw: Any, codes: dict[str, CameoCode], where: str) -> EventType:
         symmetric=bool(raw.get("symmetric", False)),
         contest=bool(raw.get("contest", False)),
         implicit_target=bool(raw.get("implicit_target", False)),
-        preps=frozenset(raw.get("preps") or ()),
+        preps=frozenset(_prep(p) for p in raw.get("preps") or ()),
         refine=tuple((str(k), str(v)) for k, v in refine.items()),
     )
 
 
+def _prep(value: Any) -> str:
+    # YAML 1.1 reads a bare ``on``/``off`` as a boolean; in a preposition list it is the word.
+    if value is True:
+        return "on"
+    if value is False:
+        return "off"
+    return str(value).lower()
+
+
 def _words(data: dict[str, Any], key: str) -> frozenset[str]:
-    return frozenset(str(w).lower() for w in data.get(key) or ())
+    return frozenset(_prep(w) for w in data.get(key) or ())
 
 
 def parse_lexicon(data: dict[str, Any], codes: dict[str, CameoCode], name: str = "lexicon") -> Lexicon:
@@ -169,6 +192,14 @@ def parse_lexicon(data: dict[str, Any], codes: dict[str, CameoCode], name: str =
         negative_control=_words(data, "negative_control"),
         sports=_words(data, "sports"),
         agents=agents,
+        known_verbs=frozenset(
+            {k.split()[0] for k in sections["verbs"]}
+            | {k.split()[0] for k in sections["verb_objects"]}
+            | _words(data, "light_verbs")
+            | _words(data, "negative_control")
+            | _words(relations, "warm")
+            | _words(relations, "cool")
+        ),
     )
 
 

@@ -120,18 +120,20 @@ def test_skipping_is_negated_attendance(code) -> None:  # type: ignore[no-untype
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "statement"),
     [
-        "France might send troops to Mali.",
-        "France plans to send troops to Mali.",
-        "France is seeking to send troops to Mali.",
-        "If France sends troops to Mali, Algeria will protest.",
+        ("France might send troops to Mali.", []),
+        # A stated plan to act against someone is itself a threat (CAMEO 13, events_intent).
+        ("France plans to send troops to Mali.", [("MLI", "THREATEN", False, False)]),
+        ("France is seeking to send troops to Mali.", []),
+        ("If France sends troops to Mali, Algeria will protest.", []),
     ],
 )
-def test_modality_is_hypothetical(code, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_modality_is_hypothetical(code, text: str, statement: list[tuple[object, ...]]) -> None:  # type: ignore[no-untyped-def]
     events = [e for e in code(text) if e.source == "FRA"]
     assert [(e.target, e.plover, e.hypothetical, e.negated) for e in events] == [
-        ("MLI", "MOBILIZE", True, False)
+        ("MLI", "MOBILIZE", True, False),
+        *statement,
     ]
 
 
@@ -269,3 +271,25 @@ def test_seed_china_tension_and_sanctions(seed_events) -> None:  # type: ignore[
     assert sanctions
     for e in events:
         assert body[e.evidence.start : e.evidence.end] == e.evidence.sentence
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        # An announced intention to cooperate is AGREE; to act against someone, THREATEN.
+        ("Norway will send aid to Sudan.", ("NOR", "SDN", "AGREE")),
+        ("Greece plans to impose sanctions on Turkey.", ("GRC", "TUR", "THREATEN")),
+        # Refusing to cooperate is REJECT; "Y must ..." in someone's words is their REQUEST.
+        ("Israel refused to meet Jordan.", ("ISR", "JOR", "REJECT")),
+        ("Russia said that Sudan must return the helicopter.", ("RUS", "SDN", "REQUEST")),
+    ],
+)
+def test_statements_about_acts_are_events(code, text: str, statement: tuple[str, str, str]) -> None:  # type: ignore[no-untyped-def]
+    events = code(text)
+    found = [(e.source, e.target, e.plover) for e in events if not e.negated and not e.hypothetical]
+    assert statement in found
+
+
+def test_possibility_is_no_statement(code) -> None:  # type: ignore[no-untyped-def]
+    events = code("Norway might send aid to Sudan.")
+    assert all(e.plover != "AGREE" for e in events)

@@ -73,3 +73,12 @@ def test_table_is_regenerated_identically(tmp_path: Path) -> None:
     out = tmp_path / "table.tsv"
     assert module.main(["build", str(CAMEO_SRC), str(out)]) == 0
     assert out.read_text(encoding="utf-8") == (DATA / "cameo_table.tsv").read_text(encoding="utf-8")
+
+
+def test_bare_on_in_yaml_is_the_preposition() -> None:
+    # YAML 1.1 reads a bare ``on`` as True; the lexicon must read it as the word.
+    from blocwatch.nlp.events_lexicon import load_lexicon
+
+    lex = load_lexicon()
+    assert "on" in lex.nouns["war"].preps and True not in lex.nouns["war"].preps  # type: ignore[comparison-overlap]
+    assert all(isinstance(p, str) for e in lex.nouns.values() for p in e.preps)
