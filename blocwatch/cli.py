@@ -274,6 +274,16 @@ def eval_extraction_cmd(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt
         typer.echo(f"{name:12} {r['precision']:7.3f} {r['recall']:7.3f} {r['f1']:7.3f} {r['accuracy']:7.3f}")
 
 
+@eval_app.command("actors")
+def eval_actors(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None) -> None:
+    """Actor → country on re3d affiliation relations, by phrase and in context."""
+    from blocwatch.evaluation import actors
+    from blocwatch.nlp.pipeline import get_pipeline
+
+    _need(data)
+    _report(actors.evaluate(data, get_pipeline(), limit), as_json)
+
+
 @eval_app.command("quotes")
 def eval_quotes(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None) -> None:
     """Quote attribution on a PolNeAR split: direct quotes with speaker, and all attributions."""
@@ -302,6 +312,7 @@ def eval_all(data: DataOpt = Path("../shared/eval"), limit: LimitOpt = None) -> 
         ("events", data / "events" / "petrarch2-unit", eval_events),
         ("events", data / "events" / "plover-gsr", eval_events),
         ("quotes", data / "quotes" / "polnear" / "data" / "dev", eval_quotes),
+        ("actors", data / "relations" / "re3d", eval_actors),
     ]
     for name, path, command in tasks:
         if not path.exists():
