@@ -47,7 +47,26 @@ ModelOpt = Annotated[str | None, typer.Option("--spacy-model", help="spaCy model
 
 
 def _settings(**overrides: Any) -> Settings:
-    return load_settings(**overrides)
+    try:
+        return load_settings(**overrides)
+    except ValueError as exc:  # pydantic names the setting and the bad value
+        _err(f"error: bad setting: {exc}")
+        raise typer.Exit(2) from None
+
+
+def _pipeline(settings: Settings) -> Any:
+    """The cached pipeline; a bad dictionary or a missing model is a clear error, not a traceback."""
+    from blocwatch.knowledge import KnowledgeError
+    from blocwatch.nlp.petrarch_verbs import VerbsError
+    from blocwatch.nlp.pipeline import ModelNotFound, get_pipeline
+
+    try:
+        pipeline = get_pipeline(settings.spacy_model, settings.actors_files, settings.verbs_files)
+        _ = pipeline.nlp.get_pipe("blocwatch_events").verbs  # type: ignore[attr-defined]  # load now
+    except (KnowledgeError, VerbsError, ModelNotFound, OSError) as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(2) from None
+    return pipeline
 
 
 def _err(message: str) -> None:
@@ -63,10 +82,9 @@ def analyze(
 ) -> None:
     """Analyse JSON-lines records and print one JSON line each (never touches the database)."""
     from blocwatch.contract import analyze_lines
-    from blocwatch.nlp.pipeline import get_pipeline
 
     settings = _settings(actors_files=actors or None, verbs_files=verbs or None, spacy_model=spacy_model)
-    pipeline = get_pipeline(settings.spacy_model, settings.actors_files, settings.verbs_files)
+    pipeline = _pipeline(settings)
     stream = sys.stdin if file == "-" else open(file, encoding="utf-8", errors="replace")  # noqa: SIM115
     try:
         for out in analyze_lines(stream, pipeline):
@@ -89,13 +107,12 @@ def ingest(
     from rich.progress import Progress
 
     from blocwatch.jobs import ingest as run_ingest
-    from blocwatch.nlp.pipeline import get_pipeline
     from blocwatch.store import Store
 
     settings = _settings(database_url=database_url, actors_files=actors or None,
                          verbs_files=verbs or None, spacy_model=spacy_model)
     store = Store(settings.database_url)
-    pipeline = get_pipeline(settings.spacy_model, settings.actors_files, settings.verbs_files)
+    pipeline = _pipeline(settings)
     many = len(inputs) > 1 or any(Path(i).is_dir() for i in inputs)
     with Progress(disable=not many, transient=True) as progress:
         task = progress.add_task("ingesting", total=None)
@@ -168,12 +185,10 @@ def run(
     settings = _settings(host=host, port=port, database_url=database_url)
     if settings.sources:
         from blocwatch.jobs import ingest as run_ingest
-        from blocwatch.nlp.pipeline import get_pipeline
         from blocwatch.store import Store
 
         store = Store(settings.database_url)
-        summary = run_ingest(settings.sources, settings, store,
-                             get_pipeline(settings.spacy_model, settings.actors_files, settings.verbs_files))
+        summary = run_ingest(settings.sources, settings, store, _pipeline(settings))
         for line in summary.errors:
             _err(f"error: {line}")
         typer.echo(summary.line())
