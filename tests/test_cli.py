@@ -196,3 +196,15 @@ def test_extract_prints_one_json_line_per_input(tmp_path: Path) -> None:
     assert "Omo river" in good["text"]
     assert [s["heading"] for s in good["sections"]] == ["What the pact says"]
     assert bad["input"] == str(empty) and bad["error"]
+
+
+def test_bad_dictionaries_are_clear_errors(tmp_path: Path) -> None:
+    verbs = tmp_path / "verbs.txt"
+    verbs.write_text("VERBS\n--- BROKEN [xyz\n", encoding="utf-8")
+    line = json.dumps({"id": "1", "text": "Brazil praised Chile."}) + "\n"
+    result = run("analyze", "--verbs", str(verbs), "-", cwd=tmp_path, stdin=line)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: {verbs}:1:")
+    assert "Traceback" not in result.stderr
+    result = run("analyze", "--actors", str(tmp_path / "missing.yaml"), "-", cwd=tmp_path, stdin=line)
+    assert result.returncode == 2 and "missing.yaml" in result.stderr and "Traceback" not in result.stderr
