@@ -299,6 +299,15 @@ def eval_actors(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None)
     _report(actors.evaluate(data, get_pipeline(), limit), as_json)
 
 
+@eval_app.command("dates")
+def eval_dates(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None) -> None:
+    """Date normalisation on TempEval-3 TimeML: DATE value accuracy and detection P/R/F1."""
+    from blocwatch.evaluation import dates
+
+    _need(data)
+    _report(dates.evaluate(data, limit), as_json)
+
+
 @eval_app.command("quotes")
 def eval_quotes(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None) -> None:
     """Quote attribution on a PolNeAR split: direct quotes with speaker, and all attributions."""
@@ -328,6 +337,7 @@ def eval_all(data: DataOpt = Path("../shared/eval"), limit: LimitOpt = None) -> 
         ("events", data / "events" / "plover-gsr", eval_events),
         ("quotes", data / "quotes" / "polnear" / "data" / "dev", eval_quotes),
         ("actors", data / "relations" / "re3d", eval_actors),
+        ("dates", data / "time" / "tempeval3" / "Evaluation" / "te3-platinum", eval_dates),
     ]
     for name, path, command in tasks:
         if not path.exists():

@@ -155,6 +155,58 @@ def _r_ago(m: re.Match[str], published: date | None) -> str | None:
     return _unit_value(m["unit"].lower(), -count, published)
 
 
+def _r_month(m: re.Match[str], published: date | None) -> str | None:
+    """A month without a year: "last June", "early August", "next May", "in October".
+
+    With no "last"/"next", the most recent such month on or before publication (news reports
+    the past), unless the sentence's own "this" says the current year.
+    """
+    if published is None:
+        return None
+    month = _MONTHS[m["month"].lower().rstrip(".")]
+    which = (m["which"] or "").lower()
+    year = published.year
+    if which == "last":
+        year -= month >= published.month
+    elif which == "next":
+        year += month <= published.month
+    elif which != "this" and month > published.month:
+        year -= 1
+    return f"{year:04d}-{month:02d}"
+
+
+_SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+_SEASON_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+def _r_season(m: re.Match[str], published: date | None) -> str | None:
+    """Seasons as TimeML writes them: "last summer" -> "2012-SU"."""
+    if published is None:
+        return None
+    code = _SEASONS[m["season"].lower()]
+    which = (m["which"] or "").lower()
+    year = published.year
+    starts = _SEASON_MONTH[code]
+    if which == "last":
+        year -= starts >= published.month
+    elif which == "next":
+        year += starts <= published.month
+    return f"{year:04d}-{code}"
+
+
+def _r_century(m: re.Match[str], published: date | None) -> str | None:
+    """"the 20th century" -> "19", TimeML's two-digit century value."""
+    return f"{int(m['n']) - 1:02d}"
+
+
+_REFS = [
+    (re.compile(r"(?:right )?now|currently|at present|presently|nowadays|these days|at the moment", re.I),
+     "PRESENT_REF"),
+    (re.compile(r"(?:in )?the past|at the time|previously|formerly|in the old days", re.I), "PAST_REF"),
+    (re.compile(r"(?:in )?the future|in (?:the )?years to come|someday|one day", re.I), "FUTURE_REF"),
+]
+
+
 def _unit_value(unit: str, shift: int, published: date) -> str:
     if unit == "day":
         return (published + timedelta(days=shift)).isoformat()
@@ -183,9 +235,38 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     (re.compile(rf"\b(?:(?P<which>last|next|this|on)\s+)?{_WEEKDAY}\b", re.I), _r_weekday),
     (
-        re.compile(rf"\b(?P<which>last|past|previous|this|current|next|coming)\s+{_UNIT}\b", re.I),
+        re.compile(
+            rf"\b(?:(?:early|late|mid-?)\s+)?(?:the\s+)?(?P<which>last|past|previous|this|current|next|coming)"
+            rf"\s+(?:fiscal\s+|calendar\s+)?{_UNIT}\b",
+            re.I,
+        ),
         _r_relative_unit,
     ),
+    # A month without a year.  Capitalised only, and bare "May" only after a time word, so the
+    # modal verb is never a date.
+    (
+        re.compile(
+            r"\b(?:(?:[Ee]arly|[Ll]ate|[Mm]id-?)\s+)?(?:(?P<which>[Ll]ast|[Tt]his|[Nn]ext)\s+)?"
+            r"(?P<month>January|February|March|April|June|July|August|September|October|November|December"
+            r"|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)(?!\s*\d)"
+        ),
+        _r_month,
+    ),
+    (
+        re.compile(
+            r"\b(?:(?:[Ee]arly|[Ll]ate|[Mm]id-?)\s+|(?:in|since|until|by|since)\s+"
+            r"|(?P<which>[Ll]ast|[Nn]ext|[Tt]his)\s+)(?P<month>May)\b(?!\s*\d)"
+        ),
+        _r_month,
+    ),
+    (
+        re.compile(
+            r"\b(?:(?:early|late|mid-?)\s+)?(?:(?P<which>last|this|next)\s+)?(?P<season>spring|summer|autumn|fall|winter)\b",
+            re.I,
+        ),
+        _r_season,
+    ),
+    (re.compile(r"\b(?:the\s+)?(?P<n>1\d|20|21)(?:st|nd|rd|th)\s+[Cc]entury\b"), _r_century),
     (re.compile(rf"\b(?:earlier|later)\s+this\s+{_UNIT}\b", re.I), _r_earlier_this),
     (re.compile(rf"\b{_COUNT}\s+{_UNIT}\s+ago\b", re.I), _r_ago),
     # A bare year only after a word that makes it a time ("in 2023", "since 2019"), so that
@@ -217,6 +298,8 @@ def find_dates(text: str, published: date | None) -> list[tuple[int, int, str]]:
                 start = match.start("year")
             elif resolve is _r_weekday and (match["which"] or "").lower() == "on":
                 start = match.start("weekday")
+            elif resolve is _r_month and re.match(r"(?:in|since|until|by)\s", match.group(0)):
+                start = match.start("month")  # "in May": the date is "May"
             found.append((start, end, order, value))
     # Longest first, then earliest pattern: greedy selection of non-overlapping spans.
     found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
@@ -227,9 +310,17 @@ def find_dates(text: str, published: date | None) -> list[tuple[int, int, str]]:
     return sorted(chosen)
 
 
-def resolve_date(expr: str, published: date | None) -> str | None:
-    """The ISO 8601 value of one date expression, or ``None`` if it is not one we can resolve."""
+def resolve_date(expr: str, published: date | None, *, refs: bool = False) -> str | None:
+    """The ISO 8601 value of one date expression, or ``None`` if it is not one we can resolve.
+
+    With ``refs``, deictic expressions ("now", "in the past") give TimeML's ``PRESENT_REF`` /
+    ``PAST_REF`` / ``FUTURE_REF``; events never take those as dates, so they are off by default.
+    """
     text = " ".join(expr.strip().split())
+    if refs:
+        for pattern, value in _REFS:
+            if pattern.fullmatch(text):
+                return value
     for pattern, resolve in _PATTERNS:
         match = pattern.fullmatch(text)
         if match is None and resolve is _r_year:

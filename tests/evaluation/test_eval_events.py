@@ -70,3 +70,17 @@ def test_gate_plover_gsr() -> None:
         pytest.skip(f"PLOVER GSR not found at {folder} (../shared is absent)")
     report = evaluate(folder)
     assert report.facts["type_accuracy"] >= PLOVER_ACCURACY_FLOOR, report.table()
+
+
+DATES = (Path(__file__).resolve().parents[2] / ".." / "shared" / "eval" / "time" / "tempeval3"
+         / "Evaluation" / "te3-platinum")
+
+
+@pytest.mark.shared
+def test_tempeval_date_value_accuracy_gate() -> None:
+    if not DATES.exists():
+        pytest.skip(f"TempEval-3 platinum not found at {DATES}")
+    from blocwatch.evaluation import dates
+
+    report = dates.evaluate(DATES)
+    assert report.facts["value_accuracy"] >= 0.86

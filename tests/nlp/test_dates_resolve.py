@@ -69,3 +69,39 @@ def test_find_dates_on_weekday_and_without_publication() -> None:
     text = "The ministers will meet on Friday, and met yesterday."
     assert [v for _, _, v in find_dates(text, PUBLISHED)] == ["2024-09-20", "2024-09-24"]
     assert find_dates(text, None) == []
+
+
+@pytest.mark.parametrize(
+    ("expr", "value"),
+    [
+        ("August", "2012-08"),  # a month after publication's month is last year's
+        ("March", "2013-03"),
+        ("last June", "2012-06"),
+        ("last February", "2013-02"),
+        ("next May", "2013-05"),
+        ("early December", "2012-12"),
+        ("late last July", "2012-07"),
+        ("last summer", "2012-SU"),
+        ("this winter", "2013-WI"),
+        ("the 20th century", "19"),
+        ("early this year", "2013"),
+        ("this fiscal year", "2013"),
+        ("the last week", "2013-W11"),
+    ],
+)
+def test_months_seasons_centuries(expr: str, value: str) -> None:
+    assert resolve_date(expr, date(2013, 3, 22)) == value
+
+
+def test_deictic_references_only_when_asked() -> None:
+    assert resolve_date("now", date(2013, 3, 22)) is None
+    assert resolve_date("now", date(2013, 3, 22), refs=True) == "PRESENT_REF"
+    assert resolve_date("in the past", date(2013, 3, 22), refs=True) == "PAST_REF"
+
+
+def test_the_modal_may_is_not_a_date() -> None:
+    published = date(2024, 9, 25)
+    assert find_dates("North Korea may join the bank, officials said.", published) == []
+    [(start, end, value)] = find_dates("The summit ends in May.", published)
+    assert value == "2024-05" and "The summit ends in May."[start:end] == "May"
+    assert find_dates("Talks resumed last May.", published)[0][2] == "2024-05"
