@@ -111,11 +111,24 @@ def _longest_first(cands: list[tuple[Span, str | None, str]]) -> list[tuple[Span
 class _ArticleActors:
     """The actors named so far in one article, for surnames and discovered people."""
 
-    def __init__(self, kb: KnowledgeBase, published: date | None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, published: date | None,
+        cache: dict[tuple[str, date | None], Actor | None] | None = None,
+    ) -> None:
         self.kb = kb
         self.published = published
         self.actors: dict[str, Actor] = {}
         self.persons_by_token: dict[str, str] = {}
+        self.cache = cache if cache is not None else {}
+
+    def lookup(self, name: str) -> Actor | None:
+        """``kb.lookup`` memoised across articles: names recur, and a miss costs a fuzzy search."""
+        key = (name, self.published)
+        if key not in self.cache:
+            if len(self.cache) > 100_000:
+                self.cache.clear()
+            self.cache[key] = self.kb.lookup(name, self.published)
+        return self.cache[key]
 
     def note(self, actor: Actor) -> None:
         if actor.id not in self.actors:
@@ -160,7 +173,7 @@ def _resolve(
     name = clean_name(span.text)
     if not name:
         return None
-    actor = state.kb.lookup(name, state.published)
+    actor = state.lookup(name)
     if actor is not None:
         return actor
     if label == "PERSON":
@@ -174,7 +187,7 @@ def _resolve(
         if not country and title:
             owner = re.match(r"(.+?)['’]s\b", title)
             if owner:
-                owner_actor = state.kb.lookup(owner.group(1), state.published)
+                owner_actor = state.lookup(owner.group(1))
                 country = owner_actor.id if owner_actor and owner_actor.kind == "state" else ""
         sector = affiliation.sector if affiliation and affiliation.kind != "state" else ""
         if not sector and re.search(r"\b(specialist|expert|analyst|professor|researcher)\b", title):
@@ -196,13 +209,14 @@ def _resolve(
 
 
 def find_mentions(
-    doc: Doc, kb: KnowledgeBase, gazetteer: _Gazetteer
+    doc: Doc, kb: KnowledgeBase, gazetteer: _Gazetteer,
+    cache: dict[tuple[str, date | None], Actor | None] | None = None,
 ) -> tuple[list[Mention], dict[str, Actor]]:
     """All actor mentions of ``doc`` in text order, and the actors they name (id -> Actor)."""
     published = doc._.published
     cands: list[tuple[Span, str | None, str]] = [(s, a, how) for s, a, how in gazetteer.spans(doc)]
     cands += [(ent, None, ent.label_) for ent in doc.ents if ent.label_ in _NER_LABELS]
-    state = _ArticleActors(kb, published)
+    state = _ArticleActors(kb, published, cache)
     sent_starts = [s.start_char for s in doc.sents]
     mentions: list[Mention] = []
     mentions_at: dict[int, Actor] = {}
@@ -273,6 +287,7 @@ class ActorsComponent:
         self.nlp = nlp
         self._kb: KnowledgeBase | None = None
         self._gazetteer: _Gazetteer | None = None
+        self._cache: dict[tuple[str, date | None], Actor | None] = {}
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -286,11 +301,12 @@ class ActorsComponent:
     def kb(self, kb: KnowledgeBase) -> None:
         self._kb = kb
         self._gazetteer = None
+        self._cache.clear()
 
     def __call__(self, doc: Doc) -> Doc:
         if self._gazetteer is None:
             self._gazetteer = _Gazetteer(self.nlp, self.kb)
-        doc._.mentions, doc._.actors = find_mentions(doc, self.kb, self._gazetteer)
+        doc._.mentions, doc._.actors = find_mentions(doc, self.kb, self._gazetteer, self._cache)
         return doc
 
 
