@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from blocwatch.settings import Settings
 from blocwatch.web.data import health_data
 from blocwatch.web.render import STATIC_DIR, error_response, open_session
-from blocwatch.web.routers import actors, articles, home
+from blocwatch.web.routers import actors, articles, home, pairs
 
 if TYPE_CHECKING:
     from blocwatch.store import Store
@@ -120,4 +120,5 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(home.router)
     app.include_router(articles.router)
     app.include_router(actors.router)
+    app.include_router(pairs.router)
     return app

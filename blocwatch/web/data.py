@@ -178,9 +178,15 @@ def actor_data(
     events = [_event_view(e) for e in rows[:page_size]]
     articles = queries.actor_articles(session, actor_id, limit=articles_limit, offset=0)
     ids = [e.get(k) for e in events for k in ("source", "target")] + _item_actor_ids(articles)
+    # Partners and rivals with a relations chart (imported here: pair_data imports this module).
+    from blocwatch.web.pair_data import actor_relations
+
+    relations = actor_relations(session, actor_id)
+    ids += [item["id"] for key in ("partners", "rivals") for item in relations[key]]
     names = actor_names(session, ids)
     names.setdefault(actor_id, str(actor.get("name") or actor_id))
     return {
+        "relations": relations,
         "actor": actor,
         "events": events,
         "page": page,

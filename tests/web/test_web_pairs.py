@@ -1,0 +1,173 @@
+"""The pair page and the actor page's relations block, on a real SQLite store.
+
+The articles are our own: an invented Norway-Chile fisheries story (``web_corpus``) plus acts
+written here, one with a hostile title to check escaping.  The browser check opens the pair page
+in headless Chromium and needs the chart's canvas drawn under the Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from web_corpus import CHILE, NORWAY, SOLBERG, accord_analysis
+
+from blocwatch.records import Analysis, Article, Event, Evidence
+from blocwatch.settings import Settings
+from blocwatch.store import Store
+from blocwatch.web import create_app
+from blocwatch.web.pair_data import pair_data
+
+HOSTILE = '<script>alert("pwned")</script>'
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _acts(article_id: str, published: date, acts: list[tuple[str, str, str, str, int, float]],
+          title: str = "") -> Analysis:
+    """An article of one sentence per act: (sentence, source, target, plover, quad, intensity)."""
+    text = " ".join(a[0] for a in acts)
+    events, at = [], 0
+    for n, (sentence, source, target, plover, quad, intensity) in enumerate(acts):
+        start = text.index(sentence, at)
+        at = start + len(sentence)
+        events.append(Event(source, target, plover, "040", quad, intensity,
+                            Evidence(sentence, start, at, article_id, n), date=published.isoformat(),
+                            trigger=sentence.split()[1]))
+    article = Article(id=article_id, text=text, title=title or article_id, published=published,
+                      url=f"https://news.example.org/{article_id}")
+    return Analysis(article, [], [NORWAY, CHILE, SOLBERG], [], events)
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    store.save_analysis(accord_analysis())  # 2025-03: NOR consults CHL; CHL's threat is negated
+    store.save_analysis(_acts("a-jan", date(2025, 1, 15), [
+        ("Chile accused Norway of overfishing near Patagonia.", "CHL", "NOR", "ACCUSE", 3, -2.0),
+        ("Ingrid Solberg praised Chilean scientists.", SOLBERG.id, "CHL", "PRAISE", 1, 3.4),
+    ], title=f"Fish row {HOSTILE}"))
+    return store
+
+
+def test_pair_page_and_json_twin(client: TestClient, filled: Store) -> None:
+    page = client.get("/pairs/NOR/CHL")
+    assert page.status_code == 200
+    html = page.text
+    assert "<h1" in html and "Norway</a> and <a" in html
+    # The chart's data island is valid JSON the script can read: months Jan..Mar 2025.
+    island = re.search(r'<script type="application/json" id="pair-chart-data">(.*?)</script>', html, re.S)
+    assert island is not None
+    chart = json.loads(island.group(1))
+    assert chart["periods"] == ["2025-01", "2025-02", "2025-03"]
+    assert chart["counts"]["3"] == [1, 0, 0] and chart["counts"]["1"] == [1, 0, 1]
+    assert chart["links"][0] == "/pairs/NOR/CHL?period=2025-01"
+    assert 'data-chart="pair-chart-data"' in html and "/static/charts.js" in html
+    # Alignment both ways: Norway (with its minister) cooperative, Chile's accusation strained.
+    data = client.get("/pairs/NOR/CHL.json").json()
+    assert data["alignment"]["a_to_b"]["label"] == "cooperative"
+    assert data["alignment"]["b_to_a"]["label"] == "strained"
+    assert data["relations"]["totals"]["negated"] == 1 and data["events_total"] == 4
+    # Events newest first, each with its evidence sentence and a link to its article.
+    assert [e["article_id"] for e in data["events"]] == ["a-accord", "a-accord", "a-jan", "a-jan"]
+    assert "Chile accused Norway of overfishing" in html
+    assert 'href="/articles/a-jan"' in html and 'href="/articles/a-accord"' in html
+    with filled.session() as session:
+        assert data == json.loads(json.dumps(pair_data(session, "NOR", "CHL", None, 1, 20)))
+    # The hostile title is text, never markup, in the page and in the data island.
+    assert HOSTILE not in html and "&lt;script&gt;alert(" in html
+
+
+def test_period_filter_and_errors(client: TestClient, filled: Store) -> None:
+    january = client.get("/pairs/NOR/CHL.json?period=2025-01").json()
+    assert january["period"] == "2025-01"
+    assert {e["article_id"] for e in january["events"]} == {"a-jan"}
+    assert client.get("/pairs/NOR/CHL.json?period=2025-02").json()["events"] == []
+    assert client.get("/pairs/NOR/CHL?period=2025-W03").status_code == 200
+    assert client.get("/pairs/NOR/CHL?period=2025-13").status_code == 422
+    missing = client.get("/pairs/NOR/XXX-NOT-AN-ACTOR")
+    assert missing.status_code == 404 and "XXX-NOT-AN-ACTOR" in missing.text
+    assert client.get("/pairs/NOR/NOR.json").status_code == 404
+    assert client.get("/pairs/nobody/CHL.json").json()["error"]["status"] == 404
+    # A known actor with no events yet has an empty (but working) pair page.
+    empty = client.get("/pairs/NOR/BRA")
+    assert empty.status_code == 200 and "No dated events" in empty.text
+
+
+def test_pair_events_paginate(client: TestClient, store: Store) -> None:
+    acts = [(f"Norway briefed Chile on buoy {n}.", "NOR", "CHL", "CONSULT", 1, 1.0) for n in range(23)]
+    store.save_analysis(_acts("a-buoys", date(2025, 2, 2), acts))
+    first = client.get("/pairs/NOR/CHL.json").json()
+    assert len(first["events"]) == 20 and first["next_page"] == 2
+    more = client.get("/pairs/NOR/CHL?page=2", headers={"HX-Request": "true"})
+    assert more.text.count('class="event quad-1"') == 3 and "<h1" not in more.text
+
+
+def test_actor_page_partners_and_chart(client: TestClient, filled: Store) -> None:
+    data = client.get("/actors/NOR.json").json()
+    relations = data["relations"]
+    assert [p["id"] for p in relations["partners"]] == ["CHL"]
+    assert relations["partners"][0]["url"] == "/pairs/NOR/CHL"
+    assert relations["chart"]["periods"] == ["2025-01", "2025-02", "2025-03"]
+    html = client.get("/actors/NOR").text
+    assert "Partners and rivals" in html and 'href="/pairs/NOR/CHL"' in html
+    assert 'id="actor-chart-data"' in html
+    chile = client.get("/actors/CHL.json").json()["relations"]
+    assert [r["id"] for r in chile["rivals"]] == ["NOR"]
+    # A person's page is about the person's own acts: nothing rolls up to her country.
+    solberg = client.get("/actors/person:ingrid-solberg.json").json()["relations"]
+    assert [p["id"] for p in solberg["partners"]] == ["CHL"]
+
+
+@pytest.fixture
+def live_url(web_settings: Settings, filled: Store) -> Iterator[str]:
+    from test_web_browser import free_port
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(web_settings, filled), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.browser
+def test_pair_chart_renders_in_browser(live_url: str) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+    from test_web_browser import CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            console: list[str] = []
+            page.on("console", lambda m: console.append(m.text) if m.type in ("error", "warning") else None)
+            page.goto(live_url + "/pairs/NOR/CHL")
+            page.wait_for_selector('[data-chart="pair-chart-data"][data-chart-ready="true"] canvas')
+            box = page.locator('[data-chart="pair-chart-data"] canvas').first.bounding_box()
+            assert box is not None and box["width"] > 100 and box["height"] > 100
+            # The canvas has been drawn on (not blank).
+            painted = page.evaluate(
+                """() => { const c = document.querySelector('[data-chart="pair-chart-data"] canvas');
+                    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                    for (let i = 3; i < d.length; i += 4) { if (d[i] !== 0) return true; } return false; }"""
+            )
+            assert painted
+            assert console == []
+        finally:
+            browser.close()
