@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from blocwatch.cli_export import export
 from blocwatch.cli_sources import reprocess, sources_app
 from blocwatch.settings import Settings, load_settings
 
@@ -31,6 +32,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(eval_app, name="eval")
 app.add_typer(sources_app, name="sources")
 app.command("reprocess")(reprocess)
+app.command("export")(export)
 
 DatabaseOpt = Annotated[
     str | None, typer.Option("--database-url", help="SQLAlchemy URL (env BLOCWATCH_DATABASE_URL).")

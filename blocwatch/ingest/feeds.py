@@ -70,12 +70,17 @@ def read_feed(
         raise IngestError(base_url, "empty feed", raw=data)
     if sniff.sniff_kind(data) == "html" and not re.search(rb"<(rss|feed|rdf:RDF)\b", data[:4096]):
         raise IngestError(base_url, "not an RSS or Atom feed (an HTML page)", raw=data)
-    parsed: Any = feedparser.parse(
-        io.BytesIO(data),
-        response_headers={"content-location": base_url, "content-type": content_type or "application/xml"},
-        sanitize_html=False,  # we strip tags ourselves; sanitising is wasted work
-        resolve_relative_uris=True,
-    )
+    try:
+        parsed: Any = feedparser.parse(
+            io.BytesIO(sniff.drop_surrogate_references(data)),
+            response_headers={
+                "content-location": base_url, "content-type": content_type or "application/xml"
+            },
+            sanitize_html=False,  # we strip tags ourselves; sanitising is wasted work
+            resolve_relative_uris=True,
+        )
+    except (UnicodeError, ValueError) as exc:  # feedparser's loose parser on broken text
+        raise IngestError(base_url, f"malformed feed ({exc})", raw=data) from None
     entries = list(parsed.get("entries", []))
     if not entries:
         problem = parsed.get("bozo_exception")

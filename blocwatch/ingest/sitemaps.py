@@ -79,7 +79,7 @@ def read_sitemap(
         raise IngestError(base_url, "empty sitemap", raw=data)
     if not data.lstrip().startswith(b"<"):
         return _text_sitemap(data, base_url, max_urls)
-    root = _parse_xml(data, base_url)
+    root = _parse_xml(sniff.drop_surrogate_references(data), base_url)
     kind = _local(root.tag)
     result = Sitemap(url=base_url)
     if kind == "sitemapindex":
@@ -155,8 +155,11 @@ def _absolute(raw: str, base_url: str) -> str | None:
     raw = raw.strip()
     if not raw:
         return None
-    url = urldefrag(urljoin(base_url, raw))[0]
-    parts = urlsplit(url)
+    try:
+        url = urldefrag(urljoin(base_url, raw))[0]
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 host "http://[": not a URL we can fetch
+        return None
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 

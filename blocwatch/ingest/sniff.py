@@ -143,3 +143,16 @@ def gunzip_capped(raw: bytes, max_bytes: int) -> bytes:
             raise DecodeError("truncated gzip data")
         data = decompressor.unused_data.lstrip(b"\x00")  # concatenated members, tail padding
     return bytes(out)
+
+
+# A character reference to a lone UTF-16 surrogate (&#xD800; .. &#xDFFF;) names no character:
+# XML forbids it, yet recovering parsers keep it and then fail to encode or decode the text.
+_SURROGATE_REF = re.compile(
+    rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}"
+    rb"|0*(?:5529[6-9]|553\d\d|55[4-9]\d\d|56\d{3}|57[0-2]\d\d|573[0-3]\d|5734[0-3]));"
+)
+
+
+def drop_surrogate_references(raw: bytes) -> bytes:
+    """Replace references to lone surrogates by U+FFFD, as a browser does."""
+    return _SURROGATE_REF.sub(b"&#xFFFD;", raw) if b"&#" in raw else raw

@@ -167,6 +167,8 @@ def read_yaml(path: Path) -> tuple[list[tuple[Entry, bool]], dict[str, str]]:
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise KnowledgeError(path, line, f"invalid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
+        raise KnowledgeError(path, None, f"invalid YAML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise KnowledgeError(path, None, f"cannot read: {exc}") from None
     if data is None:
