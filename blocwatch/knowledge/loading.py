@@ -130,6 +130,14 @@ def entry_from_mapping(raw: Any, path: Path, line: int | None = None) -> tuple[E
     actor_id, kind = raw.get("id"), raw.get("kind", "")
     if not isinstance(actor_id, str) or not actor_id:
         raise KnowledgeError(path, line, "an entry needs an id")
+    scalar_fields = ("kind", "name", "country", "sector", "cameo", "surname", "parent", "official_name")
+    for field in scalar_fields:
+        value = raw.get(field)
+        if value is not None and not isinstance(value, (str, int, float)):
+            raise KnowledgeError(path, line, f"{actor_id}: {field} must be a single value")
+    for field in ("roles", "members"):
+        if raw.get(field) is not None and not isinstance(raw.get(field), list):
+            raise KnowledgeError(path, line, f"{actor_id}: {field} must be a list")
     extend = bool(raw.get("extend", False))
     if not extend and kind not in KINDS:
         raise KnowledgeError(path, line, f"{actor_id}: unknown kind {kind!r}")

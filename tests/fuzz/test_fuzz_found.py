@@ -55,3 +55,10 @@ def test_actor_yaml_control_character(tmp_path: Path) -> None:
     path.write_bytes(b"\x1f")
     with pytest.raises(KnowledgeError):
         KnowledgeBase().load_file(path)
+
+
+def test_actor_yaml_field_of_the_wrong_type(tmp_path: Path) -> None:
+    path = tmp_path / "actors.yaml"
+    path.write_text("entries:\n- {id: X1, name: X, kind: [state]}\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="kind must be a single value"):
+        KnowledgeBase().load_file(path)
