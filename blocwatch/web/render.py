@@ -27,6 +27,8 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from blocwatch.web.pair_data import pair_url
+
 __all__ = [
     "templates",
     "wants_json",
@@ -89,6 +91,7 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.filters["human_date"] = human_date
 templates.env.globals["actor_url"] = actor_url
 templates.env.globals["article_url"] = article_url
+templates.env.globals["pair_url"] = pair_url
 # Escape everything we render, whatever the file extension: third-party text is never trusted.
 templates.env.autoescape = True
 templates.env.trim_blocks = True

@@ -97,7 +97,8 @@ def test_latest_analytics_shows_active_pairs_from_real_events(client: TestClient
     assert len(rows) == 1
     norway = '<a class="actor" href="/actors/NOR">Norway</a>'
     chile = '<a class="actor" href="/actors/CHL">Chile</a>'
-    assert f"{norway} → {chile}" in rows[0]
+    arrow = '<a class="pair" href="/pairs/NOR/CHL" title="relations and alignment of the pair">→</a>'
+    assert f"{norway} {arrow} {chile}" in rows[0]
     assert "2 events" in rows[0]
 
 
