@@ -165,6 +165,10 @@ class KnowledgeBase:
             if sector is None:
                 continue
             base = self._exact(head, on)
+            if base is not None and base.kind in ("organisation", "group") and base.sector:
+                # "Hezbollah fighters" are Hezbollah: a known body's own sector is more
+                # specific than the agent noun after it.
+                return base
             if base is not None and base.kind != "person":
                 return _with_sector(base, sector)
         sector = self.agent_sector(phrase)
