@@ -54,7 +54,9 @@ eval: install
 	$(BIN)/blocwatch eval all --data ../shared/eval
 
 bench: install
+	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_analyze.py
+	$(BIN)/python bench/bench_actors.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
