@@ -78,10 +78,14 @@ def _install_sqlite_listeners(engine: Engine, *, wal: bool) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            if wal:
-                cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
+            # The timeout first: switching the journal mode needs a lock that another process
+            # opening the same file may hold, and then it must wait, not fail ("database is locked").
             cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if wal:
+                mode = cursor.execute("PRAGMA journal_mode").fetchone()
+                if not mode or str(mode[0]).lower() != "wal":  # WAL persists in the file
+                    cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
             # WAL makes NORMAL durable across application crashes; only an OS crash can lose
             # the last commits, never corrupt the file.
             cursor.execute("PRAGMA synchronous=NORMAL")

@@ -13,6 +13,7 @@ back ends have transactional DDL, so a failed migration leaves no half-made sche
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from alembic import command
@@ -20,6 +21,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
 from blocwatch.store.engine import BEGIN_OPTION, make_engine
 
@@ -52,16 +54,33 @@ def migrate(url: str | None = None, *, engine: Engine | None = None, revision: s
     own = engine is None
     eng = engine if engine is not None else make_engine(str(url))
     try:
-        if revision == "head" and current_revision(eng) == head_revision():
-            return  # the common case at every start: nothing to do, take no write lock
-        config = alembic_config()
-        with eng.connect().execution_options(**{BEGIN_OPTION: "IMMEDIATE"}) as conn:
-            with conn.begin():
-                if conn.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-                # env.py runs the migrations on this connection, inside this transaction.
-                config.attributes["connection"] = conn
-                command.upgrade(config, revision)
+        for attempt in range(_ATTEMPTS):
+            try:
+                _upgrade(eng, revision)
+                return
+            except OperationalError as exc:
+                # SQLite answers "database is locked" without waiting in a few races (several
+                # processes creating one new file, a WAL switch); the transaction was rolled
+                # back, so trying again is safe.
+                if "database is locked" not in str(exc) or attempt == _ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
     finally:
         if own:
             eng.dispose()
+
+
+_ATTEMPTS = 6
+
+
+def _upgrade(eng: Engine, revision: str) -> None:
+    if revision == "head" and current_revision(eng) == head_revision():
+        return  # the common case at every start: nothing to do, take no write lock
+    config = alembic_config()
+    with eng.connect().execution_options(**{BEGIN_OPTION: "IMMEDIATE"}) as conn:
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+            # env.py runs the migrations on this connection, inside this transaction.
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from blocwatch.store.engine import make_engine
 from blocwatch.store.models import Base
+from blocwatch.store.search import is_search_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -32,6 +33,9 @@ def _configure(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # The full-text objects (FTS5 table, GIN index) have no ORM model: autogenerate must
+        # not propose dropping them.
+        include_name=lambda name, _type, _parent: not is_search_object(name),
     )
 
 
