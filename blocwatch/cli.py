@@ -147,6 +147,7 @@ def extract(
                 "url": item.canonical_url or item.url,
                 "title": item.title,
                 "date": item.published.isoformat() if item.published else None,
+                "modified": item.modified.isoformat() if item.modified else None,
                 "authors": item.authors,
                 "language": item.language,
                 "text": item.text,

@@ -184,6 +184,7 @@ class Article:
     canonical_url: str | None = None
     source: str | None = None
     published: date | None = None
+    modified: date | None = None  # the page's last modification date, when it states one
     authors: list[str] = field(default_factory=list)
     language: str | None = None
     sections: list[Section] = field(default_factory=list)

@@ -89,7 +89,8 @@ def extract_html(
         url=url,
         canonical_url=canonical,
         source=meta["sitename"],
-        published=_published(tree, url),
+        published=(published := _published(tree, url)),
+        modified=_modified(tree, url, published),
         authors=authors,
         language=meta["language"],
         sections=sections,
@@ -212,6 +213,22 @@ def _metadata(tree: Any, url: str | None) -> dict[str, str | None]:
 def _host(url: str | None) -> str | None:
     host = urlsplit(url).hostname if url else None
     return host.removeprefix("www.") if host else None
+
+
+def _modified(tree: Any, url: str | None, published: date | None) -> date | None:
+    """The last modification date htmldate finds (``original_date=False``), if after publication."""
+    import htmldate
+
+    try:
+        found = htmldate.find_date(tree, url=url, original_date=False, outputformat="%Y-%m-%d")
+    except Exception:  # as for the publication date: optional, never fatal
+        return None
+    if not found:
+        return None
+    value = date.fromisoformat(found)
+    if value > date.today() + timedelta(days=1) or (published is not None and value <= published):
+        return None  # no later date than publication means the page states no modification
+    return value
 
 
 def _published(tree: Any, url: str | None) -> date | None:

@@ -134,6 +134,7 @@ class ArticleRow(Base):
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(default="")
     published: Mapped[date | None]
+    modified: Mapped[date | None]
     authors: Mapped[list[str]] = mapped_column(JSON, default=list)
     language: Mapped[str | None] = mapped_column(String(20))
     text: Mapped[str]

@@ -249,6 +249,7 @@ def get_article(session: Session, article_id: str) -> dict[str, Any] | None:
         "id": a.id,
         "title": a.title,
         "published": _iso(a.published),
+        "modified": _iso(a.modified),
         "url": a.url,
         "canonical_url": a.canonical_url,
         "source": source_name,

@@ -276,6 +276,7 @@ def write_analysis(session: Session, analysis: Analysis, source: str | None = No
     row.url = article.url or row.url
     row.title = article.title or ""
     row.published = _published(article.published)
+    row.modified = _published(article.modified)
     row.authors = [str(a) for a in article.authors]
     row.language = article.language
     row.text = article.text

@@ -181,3 +181,21 @@ def test_short_article_survives_the_second_opinion() -> None:
     assert article.text == (
         "The harbour office is closed on Monday for the public holiday and opens again on Tuesday morning."
     )
+
+
+def test_modification_date_when_the_page_states_one() -> None:
+    page = (
+        "<html><head><title>Chile and Peru settle a fisheries dispute</title>"
+        "<meta property='article:published_time' content='2025-04-02T08:00:00Z'>"
+        "<meta property='article:modified_time' content='2025-04-05T10:30:00Z'></head><body><article>"
+        "<h1>Chile and Peru settle a fisheries dispute</h1>"
+        "<p>Chile and Peru agreed on Wednesday to share the anchovy catch off their coasts, ending a "
+        "dispute that had strained relations between the two governments for a decade.</p>"
+        "<p>The agreement, signed in Lima, sets yearly quotas and a joint scientific commission.</p>"
+        "</article></body></html>"
+    )
+    article = extract_html(page.encode(), url="https://news.example.org/fisheries")
+    assert article.published == date(2025, 4, 2)
+    assert article.modified == date(2025, 4, 5)
+    unchanged = page.replace("<meta property='article:modified_time' content='2025-04-05T10:30:00Z'>", "")
+    assert extract_html(unchanged.encode(), url="https://news.example.org/f2").modified is None
