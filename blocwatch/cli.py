@@ -45,6 +45,10 @@ VerbsOpt = Annotated[
     list[Path] | None,
     typer.Option("--verbs", help="PETRARCH/TABARI verb dictionary added to the event lexicon; repeatable."),
 ]
+DiscardsOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--discards", help="PETRARCH/TABARI discard dictionary; repeatable."),
+]
 ModelOpt = Annotated[str | None, typer.Option("--spacy-model", help="spaCy model package to load.")]
 
 
@@ -63,8 +67,10 @@ def _pipeline(settings: Settings) -> Any:
     from blocwatch.nlp.pipeline import ModelNotFound, get_pipeline
 
     try:
-        pipeline = get_pipeline(settings.spacy_model, settings.actors_files, settings.verbs_files)
-        _ = pipeline.nlp.get_pipe("blocwatch_events").verbs  # type: ignore[attr-defined]  # load now
+        pipeline = get_pipeline(settings.spacy_model, settings.actors_files, settings.verbs_files,
+                                settings.discards_files)
+        events = pipeline.nlp.get_pipe("blocwatch_events")
+        _ = events.verbs, events.discards  # type: ignore[attr-defined]  # read the dictionaries now
     except (KnowledgeError, VerbsError, ModelNotFound, OSError) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(2) from None
@@ -80,12 +86,14 @@ def analyze(
     file: Annotated[str, typer.Argument(help="JSON-lines file, or - for standard input.")] = "-",
     actors: ActorsOpt = None,
     verbs: VerbsOpt = None,
+    discards: DiscardsOpt = None,
     spacy_model: ModelOpt = None,
 ) -> None:
     """Analyse JSON-lines records and print one JSON line each (never touches the database)."""
     from blocwatch.contract import analyze_lines
 
-    settings = _settings(actors_files=actors or None, verbs_files=verbs or None, spacy_model=spacy_model)
+    settings = _settings(actors_files=actors or None, verbs_files=verbs or None,
+                         discards_files=discards or None, spacy_model=spacy_model)
     pipeline = _pipeline(settings)
     stream = sys.stdin if file == "-" else open(file, encoding="utf-8", errors="replace")  # noqa: SIM115
     try:
@@ -103,6 +111,7 @@ def ingest(
     database_url: DatabaseOpt = None,
     actors: ActorsOpt = None,
     verbs: VerbsOpt = None,
+    discards: DiscardsOpt = None,
     spacy_model: ModelOpt = None,
 ) -> None:
     """Read, analyse and store articles; bad inputs are reported and kept, the batch goes on."""
@@ -112,7 +121,8 @@ def ingest(
     from blocwatch.store import Store
 
     settings = _settings(database_url=database_url, actors_files=actors or None,
-                         verbs_files=verbs or None, spacy_model=spacy_model)
+                         verbs_files=verbs or None, discards_files=discards or None,
+                         spacy_model=spacy_model)
     store = Store(settings.database_url)
     pipeline = _pipeline(settings)
     many = len(inputs) > 1 or any(Path(i).is_dir() for i in inputs)

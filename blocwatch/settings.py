@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         default_factory=list,
         description="PETRARCH/TABARI verb dictionaries (CAMEO verb patterns) added to the event lexicon.",
     )
+    discards_files: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="PETRARCH/TABARI discard dictionaries: events in matching sentences (or, for "
+        "'+' phrases, whole stories) are dropped.",
+    )
     sources: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Inputs (paths or URLs) that `blocwatch run` ingests before serving.",
@@ -84,7 +89,7 @@ class Settings(BaseSettings):
     fetch_obey_robots: bool = Field(default=True, description="Obey robots.txt (RFC 9309).")
     batch_size: int = Field(default=32, description="Articles analysed per spaCy batch.")
 
-    @field_validator("actors_files", "verbs_files", "sources", mode="before")
+    @field_validator("actors_files", "verbs_files", "discards_files", "sources", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         # An environment variable holds a list as a comma- or os.pathsep-separated string.

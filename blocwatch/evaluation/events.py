@@ -80,7 +80,9 @@ def _petrarch(folder: Path, limit: int | None) -> Report:
     extra = tuple(folder / name for name in _PETRARCH_DICTIONARIES if (folder / name).exists())
     kb = load_knowledge_base(extra)
     verbs = tuple(folder / name for name in _PETRARCH_VERBS if (folder / name).exists())
-    pipeline = Pipeline(kb=kb, verbs_files=verbs)
+    # The suite's discard dictionary too, as a user brings theirs with --discards.
+    discards = tuple(p for p in [folder / "PETR.Validate.discards.txt"] if p.exists())
+    pipeline = Pipeline(kb=kb, verbs_files=verbs, discards_files=discards)
     overall = PRF()
     categories: dict[str, PRF] = {}
     records = list(_records(folder, limit))
@@ -97,7 +99,7 @@ def _petrarch(folder: Path, limit: int | None) -> Report:
             categories.setdefault(root, PRF()).add({t for t in gold if t[2] == root},
                                                    {t for t in predicted if t[2] == root})
     return Report("events (PETRARCH2 unit suite)", str(folder), overall, categories,
-                  {"records": len(records), "dictionaries": [p.name for p in extra + verbs]})
+                  {"records": len(records), "dictionaries": [p.name for p in extra + verbs + discards]})
 
 
 def plover_2021(kind: str) -> str:

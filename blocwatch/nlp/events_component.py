@@ -12,6 +12,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from blocwatch.knowledge.discards import Discards, load_discards
 from blocwatch.nlp.events import extract_events
 from blocwatch.nlp.petrarch_verbs import VerbDictionary, load_verbs, merge
 
@@ -23,7 +24,13 @@ class EventsComponent:
 
     def __init__(self) -> None:
         self.verbs_files: tuple[Path, ...] = ()
+        self.discards_files: tuple[Path, ...] = ()
         self._verbs: tuple[tuple[Path, ...], VerbDictionary | None] = ((), None)
+
+    @property
+    def discards(self) -> Discards:
+        """The discard phrases of ``discards_files`` (cached per file version)."""
+        return load_discards(tuple(self.discards_files))
 
     @property
     def verbs(self) -> VerbDictionary | None:
@@ -36,7 +43,7 @@ class EventsComponent:
         return self._verbs[1]
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.events = extract_events(
+        events = extract_events(
             doc,
             doc._.mentions or [],
             doc._.actors or {},
@@ -44,6 +51,13 @@ class EventsComponent:
             article_id=doc._.article_id,
             verbs=self.verbs,
         )
+        if self.discards_files:
+            discards = self.discards
+            if discards.discards_story(doc.text):
+                events = []
+            else:
+                events = [e for e in events if not discards.discards_sentence(e.evidence.sentence)]
+        doc._.events = events
         return doc
 
 

@@ -86,6 +86,7 @@ class Pipeline:
         actors_files: Sequence[Path] = (),
         kb: KnowledgeBase | None = None,
         verbs_files: Sequence[Path] = (),
+        discards_files: Sequence[Path] = (),
     ) -> None:
         # Imported here so that registering the factories happens before the model is built.
         from blocwatch.nlp import actors as _actors  # noqa: F401
@@ -104,7 +105,9 @@ class Pipeline:
         self.nlp.add_pipe("blocwatch_quotes", last=True)
         self.nlp.add_pipe("blocwatch_events", last=True)
         # User verb dictionaries (PETRARCH/TABARI) extend the event lexicon of this pipeline only.
-        self.nlp.get_pipe("blocwatch_events").verbs_files = tuple(verbs_files)  # type: ignore[attr-defined]
+        events = self.nlp.get_pipe("blocwatch_events")
+        events.verbs_files = tuple(verbs_files)  # type: ignore[attr-defined]
+        events.discards_files = tuple(discards_files)  # type: ignore[attr-defined]
 
     @property
     def component_names(self) -> list[str]:
@@ -149,16 +152,21 @@ def analysis_of(article: Article, doc: Doc) -> Analysis:
     )
 
 
-_PIPELINES: dict[tuple[str, tuple[Path, ...], tuple[Path, ...]], Pipeline] = {}
+_PIPELINES: dict[tuple[str, tuple[Path, ...], tuple[Path, ...], tuple[Path, ...]], Pipeline] = {}
 
 
 def get_pipeline(
-    model: str = "", actors_files: Sequence[Path] = (), verbs_files: Sequence[Path] = ()
+    model: str = "",
+    actors_files: Sequence[Path] = (),
+    verbs_files: Sequence[Path] = (),
+    discards_files: Sequence[Path] = (),
 ) -> Pipeline:
     """A process-wide cached pipeline: loading the model and knowledge base costs about a second."""
-    key = (model, tuple(actors_files), tuple(verbs_files))
+    key = (model, tuple(actors_files), tuple(verbs_files), tuple(discards_files))
     if key not in _PIPELINES:
-        _PIPELINES[key] = Pipeline(model, actors_files, verbs_files=verbs_files)
+        _PIPELINES[key] = Pipeline(
+            model, actors_files, verbs_files=verbs_files, discards_files=discards_files
+        )
     return _PIPELINES[key]
 
 
