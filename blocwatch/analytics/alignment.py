@@ -50,7 +50,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from blocwatch.analytics.relations import PairEvent, fetch_pair_events
-from blocwatch.knowledge import Entry, KnowledgeBase, load_knowledge_base
+from blocwatch.knowledge import Entry, KnowledgeBase, shared_knowledge_base
 from blocwatch.store.models import ActorRow, ArticleRow, EventRow
 
 __all__ = ["Alignment", "AlignmentParams", "Weighted", "alignment", "label_for", "partners", "score_events"]
@@ -244,7 +244,7 @@ def alignment(
     params: AlignmentParams = DEFAULT, kb: KnowledgeBase | None = None, evidence: bool = True,
 ) -> Alignment:
     """The alignment of ``actor`` toward ``toward`` (an actor or a bloc), with its evidence."""
-    kb = kb or load_knowledge_base()
+    kb = kb or shared_knowledge_base()
     bloc = _bloc(kb, toward) if params.member_weight > 0 else None
     if bloc is None:
         events = fetch_pair_events(session, actor, toward, directed=True, rollup=params.rollup)
@@ -273,7 +273,7 @@ def partners(
     One query for all of the actor's acts; blocs among the counterparts get their member
     evidence from the same events.  Items: id, name, kind, score, confidence, label, events.
     """
-    kb = kb or load_knowledge_base()
+    kb = kb or shared_knowledge_base()
     events = [ev for ev in fetch_pair_events(session, actor, None, directed=True, rollup=params.rollup)
               if ev.source == actor and ev.target and ev.target != actor]
     by_target: dict[str, list[tuple[PairEvent, str | None]]] = defaultdict(list)

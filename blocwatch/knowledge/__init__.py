@@ -10,7 +10,15 @@ Other modules import only the names below.
 from __future__ import annotations
 
 from blocwatch.knowledge.base import KnowledgeBase
-from blocwatch.knowledge.builtin import load_knowledge_base
+from blocwatch.knowledge.builtin import load_knowledge_base, shared_knowledge_base
 from blocwatch.knowledge.model import Entry, KnowledgeError, Membership, Role
 
-__all__ = ["Entry", "KnowledgeBase", "KnowledgeError", "Membership", "Role", "load_knowledge_base"]
+__all__ = [
+    "Entry",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "Membership",
+    "Role",
+    "load_knowledge_base",
+    "shared_knowledge_base",
+]

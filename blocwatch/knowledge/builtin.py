@@ -49,6 +49,13 @@ def _builtin_parts() -> tuple[tuple[Entry, ...], tuple[tuple[str, str], ...]]:
     return tuple(entries.values()), tuple(agents.items())
 
 
+@lru_cache(maxsize=1)
+def shared_knowledge_base() -> KnowledgeBase:
+    """One built-in knowledge base per process, for readers that never ``add`` to it (the web
+    pages, analytics): building the index costs ~30 ms, too much to pay on every request."""
+    return load_knowledge_base()
+
+
 def load_knowledge_base(extra: Sequence[Path] = ()) -> KnowledgeBase:
     """The built-in knowledge base plus ``extra`` dictionary files (later files override)."""
     entries, agents = _builtin_parts()

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -169,8 +167,3 @@ def get_pipeline(
         )
     return _PIPELINES[key]
 
-
-def published_of(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    return None

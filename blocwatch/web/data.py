@@ -15,13 +15,12 @@ over the store's ``EventRow`` and ``ActorRow`` models).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
-from blocwatch.knowledge import KnowledgeBase, load_knowledge_base
+from blocwatch.knowledge import shared_knowledge_base
 from blocwatch.store import queries
 from blocwatch.store.models import ActorRow, EventRow
 from blocwatch.web.layout import contents_and_body, link_parts, mark_parts
@@ -197,12 +196,6 @@ def actor_data(
     }
 
 
-@lru_cache(maxsize=1)
-def _knowledge_base() -> KnowledgeBase:
-    # The web process only reads the knowledge base, so one shared instance is safe.
-    return load_knowledge_base()
-
-
 def _known_actor(actor_id: str | None) -> dict[str, Any] | None:
     """An actor the knowledge base knows but no stored article names yet (e.g. a speaker's country).
 
@@ -210,7 +203,7 @@ def _known_actor(actor_id: str | None) -> dict[str, Any] | None:
     """
     if not actor_id:
         return None
-    entry = _knowledge_base().get(actor_id)
+    entry = shared_knowledge_base().get(actor_id)
     if entry is None:
         return None
     counts = dict.fromkeys(("mentions", "articles", "events", "events_as_source", "events_as_target",

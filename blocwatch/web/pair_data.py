@@ -29,7 +29,7 @@ from blocwatch.analytics import (
     period_of,
 )
 from blocwatch.analytics.relations import ROLLUP_KINDS, Granularity, Relations, bucket
-from blocwatch.knowledge import load_knowledge_base
+from blocwatch.knowledge import shared_knowledge_base
 from blocwatch.store.models import ActorRow, ArticleRow, EventRow
 from blocwatch.web.data import actor_names
 from blocwatch.web.layout import mark_parts
@@ -49,7 +49,7 @@ def _actor(session: Session, actor_id: str) -> dict[str, Any] | None:
     row = session.get(ActorRow, actor_id)
     if row is not None:
         return {"id": row.id, "name": row.name, "kind": row.kind, "country": row.country}
-    entry = load_knowledge_base().get(actor_id)
+    entry = shared_knowledge_base().get(actor_id)
     if entry is None:
         return None
     return {"id": entry.id, "name": entry.name, "kind": entry.kind, "country": entry.country}
