@@ -34,26 +34,8 @@ def _date(name: str, value: str | None) -> date | None:
         raise HTTPException(status_code=422, detail=detail) from None
 
 
-def _search(
-    request: Request,
-    q: str,
-    actor: str | None,
-    event_type: str | None,
-    since: str | None,
-    until: str | None,
-    page: int,
-    json_suffix: bool,
-) -> Response:
-    start, end = _date("since", since), _date("until", until)
-    with open_session(request) as session:
-        data = search_data(
-            session, q, actor=actor, event_type=event_type, since=start, until=end,
-            page=page, page_size=page_size(request),
-        )
-    return render(request, "search.html", data, json_suffix=json_suffix, fragment="_search_items.html")
-
-
 @router.get("/search", name="search", summary="Full-text search of articles with filters")
+@router.get("/search.json", name="search_json", summary="Search results as JSON")
 def search(
     request: Request,
     q: str = Query("", max_length=MAX_QUERY),
@@ -63,17 +45,12 @@ def search(
     until: str | None = Query(None, description="ISO date, inclusive"),
     page: int = Query(1, ge=1),
 ) -> Response:
-    return _search(request, q, actor, event_type, since, until, page, json_suffix=False)
-
-
-@router.get("/search.json", name="search_json", summary="Search results as JSON")
-def search_json(
-    request: Request,
-    q: str = Query("", max_length=MAX_QUERY),
-    actor: str | None = Query(None, max_length=200),
-    event_type: str | None = Query(None, max_length=40),
-    since: str | None = Query(None, description="ISO date, inclusive"),
-    until: str | None = Query(None, description="ISO date, inclusive"),
-    page: int = Query(1, ge=1),
-) -> Response:
-    return _search(request, q, actor, event_type, since, until, page, json_suffix=True)
+    # One handler for both twins: the path says which, so their parameters cannot drift apart.
+    json_suffix = request.url.path.endswith(".json")
+    start, end = _date("since", since), _date("until", until)
+    with open_session(request) as session:
+        data = search_data(
+            session, q, actor=actor, event_type=event_type, since=start, until=end,
+            page=page, page_size=page_size(request),
+        )
+    return render(request, "search.html", data, json_suffix=json_suffix, fragment="_search_items.html")
