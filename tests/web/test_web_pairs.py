@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
-import uvicorn
+from browser_support import chromium_page, serve
 from fastapi.testclient import TestClient
 from web_corpus import CHILE, NORWAY, SOLBERG, accord_analysis
 
@@ -27,7 +24,6 @@ from blocwatch.web import create_app
 from blocwatch.web.pair_data import pair_data
 
 HOSTILE = '<script>alert("pwned")</script>'
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def _acts(article_id: str, published: date, acts: list[tuple[str, str, str, str, int, float]],
@@ -127,47 +123,22 @@ def test_actor_page_partners_and_chart(client: TestClient, filled: Store) -> Non
 
 @pytest.fixture
 def live_url(web_settings: Settings, filled: Store) -> Iterator[str]:
-    from test_web_browser import free_port
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(web_settings, filled), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(web_settings, filled)) as url:
+        yield url
 
 
 @pytest.mark.browser
 def test_pair_chart_renders_in_browser(live_url: str) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-    from test_web_browser import CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            console: list[str] = []
-            page.on("console", lambda m: console.append(m.text) if m.type in ("error", "warning") else None)
-            page.goto(live_url + "/pairs/NOR/CHL")
-            page.wait_for_selector('[data-chart="pair-chart-data"][data-chart-ready="true"] canvas')
-            box = page.locator('[data-chart="pair-chart-data"] canvas').first.bounding_box()
-            assert box is not None and box["width"] > 100 and box["height"] > 100
-            # The canvas has been drawn on (not blank).
-            painted = page.evaluate(
-                """() => { const c = document.querySelector('[data-chart="pair-chart-data"] canvas');
-                    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                    for (let i = 3; i < d.length; i += 4) { if (d[i] !== 0) return true; } return false; }"""
-            )
-            assert painted
-            assert console == []
-        finally:
-            browser.close()
+    with chromium_page() as (page, console):
+        page.goto(live_url + "/pairs/NOR/CHL")
+        page.wait_for_selector('[data-chart="pair-chart-data"][data-chart-ready="true"] canvas')
+        box = page.locator('[data-chart="pair-chart-data"] canvas').first.bounding_box()
+        assert box is not None and box["width"] > 100 and box["height"] > 100
+        # The canvas has been drawn on (not blank).
+        painted = page.evaluate(
+            """() => { const c = document.querySelector('[data-chart="pair-chart-data"] canvas');
+                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                for (let i = 3; i < d.length; i += 4) { if (d[i] !== 0) return true; } return false; }"""
+        )
+        assert painted
+        assert console == []
