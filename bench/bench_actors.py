@@ -11,21 +11,17 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
+
+from corpus import bbc_politics
 
 from blocwatch.nlp.pipeline import get_pipeline
-
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "bbc-news" / "bbc" / "politics"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=200)
     args = parser.parse_args()
-    if not CORPUS.exists():
-        raise SystemExit(f"corpus not found at {CORPUS}")
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(CORPUS.glob("*.txt"))]
-    texts = texts[: args.limit]
+    texts = bbc_politics(args.limit)
     nlp = get_pipeline().nlp
     actors = nlp.get_pipe("blocwatch_actors")
     with nlp.select_pipes(disable=["blocwatch_actors", "blocwatch_quotes", "blocwatch_events"]):

@@ -10,24 +10,19 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import spacy
+from corpus import bbc_politics
 
 from blocwatch.nlp.pipeline import get_pipeline
 from blocwatch.records import Article
-
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "bbc-news" / "bbc" / "politics"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=100)
     args = parser.parse_args()
-    if not CORPUS.exists():
-        raise SystemExit(f"corpus not found at {CORPUS}")
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(CORPUS.glob("*.txt"))]
-    texts = texts[: args.limit]
+    texts = bbc_politics(args.limit)
     pipeline = get_pipeline()
     bare = spacy.load(pipeline.model_name)
     articles = [Article(id=str(i), text=t) for i, t in enumerate(texts)]

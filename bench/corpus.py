@@ -1,0 +1,16 @@
+"""Texts the benchmarks run on, read at run time from ../shared (never copied into the repo)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+BBC_POLITICS = SHARED / "corpus" / "bbc-news" / "bbc" / "politics"
+
+
+def bbc_politics(limit: int) -> list[str]:
+    """The first ``limit`` BBC politics articles; exits with a clear message without ../shared."""
+    if not BBC_POLITICS.exists():
+        raise SystemExit(f"corpus not found at {BBC_POLITICS}")
+    paths = sorted(BBC_POLITICS.glob("*.txt"))[:limit]
+    return [p.read_text(encoding="utf-8", errors="replace") for p in paths]
