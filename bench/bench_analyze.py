@@ -1,47 +1,64 @@
-"""Analyze throughput: blocwatch's whole pipeline vs the bare spaCy model, same texts, same run.
+"""Analyze throughput: ``blocwatch analyze`` vs a bare ``nlp.pipe`` of the full spaCy model.
 
-Prints articles/s for both and their ratio (blocwatch / bare spaCy).  Texts are read at run time
-from ../shared/corpus/bbc-news (politics), never copied; pass --limit to change the sample.
+Both run over the same texts in the same run (the Guardian Syria sample in
+../shared/corpus/guardian-syria, read at run time, never copied): the bare model is the full
+``en_core_web_sm`` pipeline in one process, as a user would run it; blocwatch is the analyze
+contract end to end (JSON lines in, JSON lines out: page reading, the model, actors, quotes,
+events, offset remapping) with its default ``workers`` (every core).  Prints words/s for both,
+the ratio, and the one-process ratio for reference.
 
-    .venv/bin/python bench/bench_analyze.py --limit 100
+    .venv/bin/python bench/bench_analyze.py            # the whole sample (249 articles)
+    .venv/bin/python bench/bench_analyze.py --limit 60
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 
 import spacy
-from corpus import bbc_politics
+from corpus import guardian_syria
 
+from blocwatch.contract import analyze_lines
+from blocwatch.nlp.parallel import usable_workers
 from blocwatch.nlp.pipeline import get_pipeline
-from blocwatch.records import Article
+
+
+def _timed_analyze(lines: list[str], workers: int) -> tuple[float, int]:
+    pipeline = get_pipeline()
+    start = time.perf_counter()
+    events = sum(len(out.get("events", [])) for out in analyze_lines(lines, pipeline, workers=workers))
+    return time.perf_counter() - start, events
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--limit", type=int, default=100)
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--workers", type=int, default=0, help="blocwatch workers (0 = every core)")
     args = parser.parse_args()
-    texts = bbc_politics(args.limit)
+    rows = guardian_syria(args.limit)
+    texts = [text for _, text in rows]
+    lines = [json.dumps({"id": str(i), "text": t, "date": d}) for i, (d, t) in enumerate(rows)]
+    words = sum(len(t.split()) for t in texts)
+
     pipeline = get_pipeline()
+    list(analyze_lines(lines[:3], pipeline, workers=1))  # warm-up: gazetteer, lexicon, caches
     bare = spacy.load(pipeline.model_name)
-    articles = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
-    list(pipeline.analyze_many(articles[:5]))  # warm-up: gazetteer build, caches
 
     start = time.perf_counter()
     for _ in bare.pipe(texts, batch_size=32):
         pass
     bare_s = time.perf_counter() - start
+    ours_s, events = _timed_analyze(lines, args.workers)
+    one_s, _ = _timed_analyze(lines, 1)
 
-    start = time.perf_counter()
-    events = sum(len(a.events) for a in pipeline.analyze_many(articles, batch_size=32))
-    ours_s = time.perf_counter() - start
-
-    words = sum(len(t.split()) for t in texts)
-    print(f"articles: {len(texts)}  words: {words}  events found: {events}")
-    print(f"bare spaCy ({pipeline.model_name}): {len(texts) / bare_s:8.1f} articles/s")
-    print(f"blocwatch analyze:                  {len(texts) / ours_s:8.1f} articles/s")
-    print(f"ratio blocwatch/bare: {bare_s / ours_s:.2f}")
+    print(f"articles: {len(texts)}  words: {words}  events found: {events}  "
+          f"workers: {usable_workers(args.workers)}")
+    print(f"bare spaCy ({pipeline.model_name}, 1 process): {words / bare_s:9.0f} words/s")
+    print(f"blocwatch analyze (workers):        {words / ours_s:9.0f} words/s")
+    print(f"blocwatch analyze (1 process):      {words / one_s:9.0f} words/s")
+    print(f"ratio blocwatch/bare: {bare_s / ours_s:.2f}   (1 process: {bare_s / one_s:.2f})")
 
 
 if __name__ == "__main__":

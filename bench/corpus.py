@@ -14,3 +14,18 @@ def bbc_politics(limit: int) -> list[str]:
         raise SystemExit(f"corpus not found at {BBC_POLITICS}")
     paths = sorted(BBC_POLITICS.glob("*.txt"))[:limit]
     return [p.read_text(encoding="utf-8", errors="replace") for p in paths]
+
+
+GUARDIAN_SYRIA = SHARED / "corpus" / "guardian-syria" / "Guardian_SDF_sample.csv"
+
+
+def guardian_syria(limit: int | None = None) -> list[tuple[str, str]]:
+    """``(date, text)`` of the Guardian Syria sample (249 articles); exits clearly without it."""
+    import csv
+
+    if not GUARDIAN_SYRIA.exists():
+        raise SystemExit(f"corpus not found at {GUARDIAN_SYRIA}")
+    csv.field_size_limit(1 << 30)
+    with GUARDIAN_SYRIA.open(encoding="utf-8", newline="") as handle:
+        rows = [(r["date"], r["text"]) for r in csv.DictReader(handle) if r.get("text")]
+    return rows[:limit] if limit else rows

@@ -97,7 +97,7 @@ def analyze(
     pipeline = _pipeline(settings)
     stream = sys.stdin if file == "-" else open(file, encoding="utf-8", errors="replace")  # noqa: SIM115
     try:
-        for out in analyze_lines(stream, pipeline):
+        for out in analyze_lines(stream, pipeline, workers=settings.workers):
             sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
             sys.stdout.flush()
     finally:

@@ -16,9 +16,11 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from blocwatch.ingest import parse_text_page
+from blocwatch.nlp.parallel import ordered_parallel_map, usable_workers
 from blocwatch.nlp.pipeline import Pipeline
 from blocwatch.records import Analysis, Article
 
@@ -101,9 +103,8 @@ def _remap(analysis: Analysis, original: str) -> dict[str, Any]:
     return out
 
 
-def analyze_lines(lines: Iterable[str], pipeline: Pipeline, batch_size: int = 16) -> Iterator[dict]:
-    """One output dict per input line, in order; bad lines give ``{"id", "error"}``."""
-    batch: list[tuple[int, Any, Article | None, str]] = []
+def _parse_lines(lines: Iterable[str]) -> Iterator[tuple[Any, Article | None, str]]:
+    """``(record id, article or None, original text or the error)`` per non-blank line."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -112,21 +113,30 @@ def analyze_lines(lines: Iterable[str], pipeline: Pipeline, batch_size: int = 16
             record = json.loads(line)
             record_id = record.get("id") if isinstance(record, dict) else None
             article = record_to_article(record)
-            batch.append((number, record_id, article, record["text"]))
+            yield record_id, article, record["text"]
         except (json.JSONDecodeError, ContractError, UnicodeError) as exc:
-            batch.append((number, record_id, None, f"line {number}: {exc}"))
-        if len(batch) >= batch_size:
-            yield from _flush(batch, pipeline)
-            batch = []
-    if batch:
-        yield from _flush(batch, pipeline)
+            yield record_id, None, f"line {number}: {exc}"
 
 
-def _flush(batch: list[tuple[int, Any, Article | None, str]], pipeline: Pipeline) -> Iterator[dict]:
-    articles = [a for _, _, a, _ in batch if a is not None]
+def analyze_lines(
+    lines: Iterable[str], pipeline: Pipeline, batch_size: int = 16, workers: int = 1
+) -> Iterator[dict]:
+    """One output dict per input line, in order; bad lines give ``{"id", "error"}``.
+
+    ``workers`` > 1 (0 = every core) analyses batches in forked processes
+    (:mod:`blocwatch.nlp.parallel`); the output order is the input order either way.
+    """
+    run = partial(_analyze_items, pipeline)
+    yield from ordered_parallel_map(run, _parse_lines(lines), batch_size, usable_workers(workers))
+
+
+def _analyze_items(pipeline: Pipeline, items: list[tuple[Any, Article | None, str]]) -> list[dict]:
+    articles = [a for _, a, _ in items if a is not None]
     analyses = iter(pipeline.analyze_many(articles, batch_size=len(articles) or 1))
-    for _number, record_id, article, extra in batch:
+    out: list[dict] = []
+    for record_id, article, extra in items:
         if article is None:
-            yield {"id": record_id, "error": extra}
+            out.append({"id": record_id, "error": extra})
         else:
-            yield _remap(next(analyses), extra)
+            out.append(_remap(next(analyses), extra))
+    return out

@@ -144,7 +144,7 @@ def reprocess(
                 changed.add(article.id)
             articles.append(article)
         saved: list[str] = []
-        for analysis in analyze_many(articles, batch_size=settings.batch_size):
+        for analysis in analyze_many(articles, batch_size=settings.batch_size, workers=settings.workers):
             try:
                 store.save_analysis(analysis, source=analysis.article.source)
             except Exception as exc:  # e.g. the new text duplicates another stored article

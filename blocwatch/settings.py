@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     )
     fetch_obey_robots: bool = Field(default=True, description="Obey robots.txt (RFC 9309).")
     batch_size: int = Field(default=32, description="Articles analysed per spaCy batch.")
+    workers: int = Field(
+        default=0,
+        ge=0,
+        description="Processes that analyse batches in parallel (0 = every available core; 1 = this process only).",
+    )
 
     @field_validator("actors_files", "verbs_files", "discards_files", "sources", mode="before")
     @classmethod

@@ -50,6 +50,8 @@ def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
 class _Context:
     def __init__(self, doc: Doc, mentions: Sequence[Mention], actors: dict[str, Actor]) -> None:
         self.doc = doc
+        # Doc.text joins every token on each access; quotes read slices of it thousands of times.
+        self.text = doc.text
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         self.actors = actors
@@ -72,9 +74,9 @@ class _Context:
 
     def evidence(self, offset: int) -> Evidence:
         i = max(0, bisect_right(self.sent_starts, offset) - 1)
-        start, end = self.sentences[i] if self.sentences else (0, len(self.doc.text))
+        start, end = self.sentences[i] if self.sentences else (0, len(self.text))
         return Evidence(
-            sentence=self.doc.text[start:end],
+            sentence=self.text[start:end],
             start=start,
             end=end,
             article_id=self.doc._.article_id,
@@ -88,7 +90,7 @@ class _Context:
         """The org a speaker is "of", else their actor's country."""
         if mention is None:
             return None
-        tail = self.doc.text[mention.end : mention.end + 6]
+        tail = self.text[mention.end : mention.end + 6]
         if re.match(r"\s+of\s", tail):
             nxt = self.mention_at(mention.end + 1, mention.end + 80)
             if nxt and nxt.actor and nxt.actor != mention.actor:
@@ -101,7 +103,7 @@ class _Context:
     def quote(
         self, speaker_span: tuple[int, int] | None, start: int, end: int, direct: bool, cue: str
     ) -> Quote | None:
-        content = self.doc.text[start:end]
+        content = self.text[start:end]
         lead = len(content) - len(content.lstrip())
         # A quote cut off before its attribution keeps the comma in the marks: it is not content.
         content = content.strip().rstrip(",;:").rstrip()
@@ -111,7 +113,7 @@ class _Context:
             return None
         speaker, mention = "", None
         if speaker_span is not None:
-            speaker = self.doc.text[speaker_span[0] : speaker_span[1]].strip()
+            speaker = self.text[speaker_span[0] : speaker_span[1]].strip()
             mention = self.mention_at(*speaker_span)
             if mention is None and speaker.lower() in _PRONOUNS:
                 mention = self.last_person_before(speaker_span[0])
@@ -140,7 +142,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def _pull_quotes(ctx: _Context) -> list[Quote]:
-    text = ctx.doc.text
+    text = ctx.text
     found = []
     for start, end in _paragraphs(text):
         match = _PULL_GLUED.match(text[start:end])
@@ -216,7 +218,7 @@ def _continued(paragraph: str) -> tuple[int, int] | None:
 
 
 def _direct_quotes(ctx: _Context) -> list[Quote]:
-    text, doc = ctx.doc.text, ctx.doc
+    text, doc = ctx.text, ctx.doc
     found: list[Quote] = []
     previous: tuple[int, int] | None = None
     carried: tuple[str, tuple[int, int] | None] | None = None  # cue and speaker of a running quote
@@ -326,7 +328,7 @@ def _speaker_end(ctx: _Context, start: int, end: int) -> int:
     """"Cho Han-bum of the Korean Institute ..." -> the speaker is the person, not the whole phrase."""
     mention = ctx.mention_at(start, end)
     if (mention is not None and mention.start <= start + 1 and mention.label == "PERSON"
-            and re.match(r"\s+of\s", ctx.doc.text[mention.end : mention.end + 5])):
+            and re.match(r"\s+of\s", ctx.text[mention.end : mention.end + 5])):
         return mention.end
     return end
 
