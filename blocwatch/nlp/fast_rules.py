@@ -119,7 +119,8 @@ class _CompiledMatcher:
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int, int]]:
         found: set[tuple[int, int, int, int]] = set()
-        n, table, empty = len(doc), self.table, []
+        n, table = len(doc), self.table
+        empty: list[Entry] = []
         for token in doc:
             start, tag, lower = token.i, token.tag_, token.lower_
             candidates = (
@@ -163,9 +164,9 @@ class _ArrayAnnotator:
             merged.setdefault(start + index if index >= 0 else end + index, {}).update(self.attrs[rule_index])
         if not merged:
             return
-        fields = sorted({key for values in merged.values() for key in values})
+        fields: list[int | str] = sorted({key for values in merged.values() for key in values})
         column = {key: n for n, key in enumerate(fields)}
-        array = doc.to_array(fields)
+        array: Any = doc.to_array(fields)
         for i, values in merged.items():
             for key, value in values.items():
                 array[i, column[key]] = value
@@ -201,8 +202,8 @@ class _MemoEnglishLemmatizer(EnglishLemmatizer):
         memo = self.__dict__.setdefault("_memo", {})
         if len(memo) > self._MEMO_LIMIT:
             memo.clear()
-        array = doc.to_array([ORTH, POS, MORPH, LEMMA])
-        lemmas = array[:, 3].copy()
+        array: Any = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        lemmas: Any = array[:, 3].copy()
         strings = doc.vocab.strings
         for i in (lemmas == 0).nonzero()[0]:
             key = (int(array[i, 0]), int(array[i, 1]), int(array[i, 2]))
