@@ -91,7 +91,9 @@ class Settings(BaseSettings):
     workers: int = Field(
         default=0,
         ge=0,
-        description="Processes that analyse batches in parallel (0 = every available core; 1 = this process only).",
+        description=(
+            "Processes that analyse batches in parallel (0 = every available core; 1 = this process only)."
+        ),
     )
 
     @field_validator("actors_files", "verbs_files", "discards_files", "sources", mode="before")

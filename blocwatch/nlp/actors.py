@@ -167,6 +167,30 @@ def _title_near(span: Span) -> str:
     return ""
 
 
+_STATES = {"state", "territory"}
+
+
+def _title_owner(span: Span, mentions_at: dict[int, Actor]) -> Actor | None:
+    """The actor named right before a title that precedes ``span`` ("Fornost President X")."""
+    doc = span.doc
+    start = max(0, span.start - 4)
+    match = _TITLE_WORDS.search(doc[start : span.start].text)
+    if match is None:
+        return None
+    first_title = doc[start : span.start].char_span(match.start(), match.end(), alignment_mode="expand")
+    if first_title is None:
+        return None
+    i = first_title.start - 1
+    # Words between the owner and the title word: "Fornost Foreign Minister", "Mali's Defence Minister".
+    while i >= 0 and (doc[i].lower_ in {"'s", "’s", "foreign", "defence", "defense", "interior", "deputy",
+                                         "prime", "vice", "former", "acting", "finance", "trade"}):
+        i -= 1
+    actor = mentions_at.get(i) if i >= 0 else None
+    if actor is None or actor.kind == "person":
+        return None
+    return actor
+
+
 def _resolve(
     span: Span, label: str, state: _ArticleActors, mentions_at: dict[int, Actor]
 ) -> Actor | None:
@@ -184,11 +208,19 @@ def _resolve(
         affiliation = _context_affiliation(span, mentions_at)
         title = _title_near(span)
         country = affiliation.country if affiliation else ""
+        code = ""
         if not country and title:
             owner = re.match(r"(.+?)['’]s\b", title)
             if owner:
                 owner_actor = state.lookup(owner.group(1))
                 country = owner_actor.id if owner_actor and owner_actor.kind == "state" else ""
+        if not country and title:
+            # "Fornost President Umbardacil", "Malian Defence Minister X": the named actor just
+            # before the title is whose official the person is.
+            owner_actor = _title_owner(span, mentions_at)
+            if owner_actor is not None:
+                country = owner_actor.country or (owner_actor.id if owner_actor.kind in _STATES else "")
+                code = country or (owner_actor.cameo[:3] if len(owner_actor.cameo) >= 3 else "")
         sector = affiliation.sector if affiliation and affiliation.kind != "state" else ""
         if not sector and re.search(r"\b(specialist|expert|analyst|professor|researcher)\b", title):
             sector = "EDU"
@@ -201,11 +233,26 @@ def _resolve(
             country=country,
             sector=sector,
             role=title,
-            cameo=(country + sector) if country else "",
+            cameo=((country or code) + sector) if (country or code) else "",
         )
     if label == "ORG" and len(name) > 2:
         return Actor(id=f"org:{slug(name)}", name=name, kind="organisation")
     return None
+
+
+def _is_list_of_known(ent: Span, known: set[tuple[int, int]]) -> bool:
+    """An entity the model glued from a list of names the gazetteer knows one by one
+    ("Arnor, Osgiliath and Gondor" as one ORG): the names are kept, the glued span is not."""
+    parts, start = [], ent.start
+    for token in ent:
+        if token.text in {",", "and", "&"}:
+            parts.append((start, token.i))
+            start = token.i + 1
+    if not parts:
+        return False
+    parts.append((start, ent.end))
+    parts = [(a + 1 if ent.doc[a].lower_ == "the" else a, b) for a, b in parts if b > a]
+    return len(parts) > 1 and all(part in known for part in parts)
 
 
 def find_mentions(
@@ -215,7 +262,11 @@ def find_mentions(
     """All actor mentions of ``doc`` in text order, and the actors they name (id -> Actor)."""
     published = doc._.published
     cands: list[tuple[Span, str | None, str]] = [(s, a, how) for s, a, how in gazetteer.spans(doc)]
-    cands += [(ent, None, ent.label_) for ent in doc.ents if ent.label_ in _NER_LABELS]
+    gazetteer_ranges = {(span.start, span.end) for span, _, _ in cands}
+    cands += [
+        (ent, None, ent.label_) for ent in doc.ents
+        if ent.label_ in _NER_LABELS and not _is_list_of_known(ent, gazetteer_ranges)
+    ]
     state = _ArticleActors(kb, published, cache)
     sent_starts = [s.start_char for s in doc.sents]
     mentions: list[Mention] = []

@@ -104,3 +104,23 @@ def test_unknown_person_gets_affiliation_from_of(pipeline: Pipeline) -> None:
     assert quote.speaker == "Anna Berg"
     assert quote.speaker_actor == "person:anna-berg"
     assert quote.affiliation and quote.affiliation.startswith("org:")
+
+
+def test_unknown_official_takes_the_country_named_before_the_title(pipeline: Pipeline) -> None:
+    a = analyse(pipeline, "Malian Defence Minister Oumar Traorinho met Russian officials in Moscow.")
+    person = next(x for x in a.actors if x.kind == "person")
+    assert (person.country, person.sector, person.cameo) == ("MLI", "GOV", "MLIGOV")
+    [event, *_] = [e for e in a.events if e.source == person.id]
+    assert event.source_cameo == "MLIGOV"
+
+
+def test_a_list_glued_into_one_entity_is_split_into_known_names() -> None:
+    import spacy
+
+    from blocwatch.nlp.actors import _is_list_of_known
+
+    doc = spacy.blank("en")("Envoys of Russia, China and the Iran came.")
+    known = {(2, 3), (4, 5), (7, 8)}
+    assert _is_list_of_known(doc[2:8], known)
+    assert not _is_list_of_known(doc[2:8], {(2, 3), (4, 5)})  # one part unknown: keep the entity
+    assert not _is_list_of_known(doc[2:3], known)  # not a list
