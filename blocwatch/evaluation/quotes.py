@@ -8,8 +8,11 @@ annotators are not counted twice):
   of its pieces) — boundaries differ across annotators by a word or a mark, spans rarely by half;
 * its *speaker is right* when the predicted speaker span overlaps the gold Source span;
 * **direct** quotes are the gold attributions whose content begins with a quotation mark (as the
-  corpus README suggests) against our quotes marked ``direct``; they count as true positives only
-  with content and speaker both right;
+  corpus README suggests) against our ``direct`` quotes that the same test calls direct: the
+  content stands in quotation marks in the text.  Our unmarked direct speech (transcript lines
+  "PENCE: Well, ...", pull quotes) is verbatim too, but the gold's definition cannot see it, so it
+  is scored with all attributions instead of counting against the marked ones.  They count as
+  true positives only with content and speaker both right;
 * **all** attributions are every gold attribution against every quote we emit, on content.
 
 Each gold and each predicted quote is matched at most once (greedy, by overlap).
@@ -84,6 +87,11 @@ def _content_match(gold: GoldAttribution, quote: Quote) -> float:
     return min(shared / max(1, _length(gold.content)), shared / max(1, _length(mine)))
 
 
+def _in_marks(text: str, quote: Quote) -> bool:
+    """The quote's content opens right after a quotation mark (spaces allowed)."""
+    return text[max(0, quote.start - 3) : quote.start].rstrip().endswith(_OPEN_MARKS)
+
+
 def _speaker_right(gold: GoldAttribution, quote: Quote) -> bool:
     return bool(quote.speaker_span and gold.source and _overlap(gold.source, [quote.speaker_span]))
 
@@ -126,7 +134,8 @@ def evaluate(folder: Path, pipeline: Pipeline, limit: int | None = None) -> Repo
     for (_stem, text, ann), analysis in zip(items, pipeline.analyze_many(articles), strict=True):
         gold = read_ann(ann, text)
         quotes = analysis.quotes
-        tp, fp, fn = _match([g for g in gold if g.direct], [q for q in quotes if q.direct], True)
+        marked = [q for q in quotes if q.direct and _in_marks(text, q)]
+        tp, fp, fn = _match([g for g in gold if g.direct], marked, True)
         direct.tp, direct.fp, direct.fn = direct.tp + tp, direct.fp + fp, direct.fn + fn
         tp, fp, fn = _match(gold, quotes, False)
         every.tp, every.fp, every.fn = every.tp + tp, every.fp + fp, every.fn + fn
