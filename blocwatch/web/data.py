@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
+from blocwatch.analytics.related import related_summaries
 from blocwatch.knowledge import shared_knowledge_base
 from blocwatch.store import queries
 from blocwatch.store.models import ActorRow, EventRow
@@ -148,7 +149,8 @@ def article_data(session: Session, article_id: str, related_limit: int = 5) -> d
     # Event endpoints and quote speakers may be actors that are not in the article's own list.
     missing = [e.get(k) for e in events for k in ("source", "target")]
     missing += [q.get(k) for q in article.get("quotes") or [] for k in ("speaker_actor", "affiliation")]
-    related = queries.related_articles(session, article_id, limit=related_limit)
+    # "You may also like": nearest articles by TF-IDF cosine (blocwatch.analytics.related).
+    related = related_summaries(session, article_id, limit=related_limit)
     missing += _item_actor_ids(related)
     names.update(actor_names(session, [i for i in missing if i and i not in names]))
     for actor_id in missing:
