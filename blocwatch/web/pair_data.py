@@ -8,7 +8,9 @@ The pair page shows the relation of two actors with persons rolled up to their c
 foreign minister's acts are her state's), undirected, by month: quad-class counts and mean
 Goldstein intensity for the chart, each month linking to ``?period=YYYY-MM`` where the events of
 that month are listed with their evidence sentences; and the alignment of each side toward the
-other (see :mod:`blocwatch.analytics.alignment`).
+other (see :mod:`blocwatch.analytics.alignment`); and the shifts of the pair's relation and
+alignment series (:mod:`blocwatch.analytics.shifts`), each with the events that drive it, whose
+periods the chart marks with a vertical line.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from blocwatch.analytics import (
     period_of,
 )
 from blocwatch.analytics.relations import ROLLUP_KINDS, Granularity, Relations, bucket
+from blocwatch.analytics.shifts import pair_shifts
 from blocwatch.knowledge import shared_knowledge_base
 from blocwatch.store.models import ActorRow, ArticleRow, EventRow
 from blocwatch.web.data import actor_names
@@ -105,6 +108,16 @@ def _alignment_view(session: Session, actor: str, toward: str) -> dict[str, Any]
     return out
 
 
+def _shifts_view(session: Session, a: str, b: str, names: dict[str, str]) -> dict[str, Any]:
+    """The shifts of the pair and, for the chart, one mark per period with a shift."""
+    found = pair_shifts(session, a, b, names=names).to_json()
+    marks: dict[str, list[str]] = {}
+    for shift in found["shifts"]:
+        marks.setdefault(shift["period"], []).append(f"{shift['direction']} ({shift['label']})")
+    found["marks"] = [{"period": period, "label": "; ".join(labels)} for period, labels in marks.items()]
+    return found
+
+
 def pair_data(
     session: Session, a: str, b: str, period: str | None = None, page: int = 1, page_size: int = 20
 ) -> dict[str, Any] | None:
@@ -126,14 +139,20 @@ def pair_data(
     names = actor_names(session, ids)
     names.setdefault(a, first["name"])
     names.setdefault(b, second["name"])
+    shifts = _shifts_view(session, a, b, names)
+    names.update(actor_names(session, [d[k] for s in shifts["shifts"] for d in s["drivers"]
+                                       for k in ("source", "target")]))
+    chart = chart_data(series, lambda p: pair_url(a, b, p))
+    chart["shifts"] = [m for m in shifts["marks"] if m["period"] in chart["periods"]]
     return {
         "a": first,
         "b": second,
         "url": pair_url(a, b),
         "reverse_url": pair_url(b, a),
         "relations": series.to_json(),
-        "chart": chart_data(series, lambda p: pair_url(a, b, p)),
+        "chart": chart,
         "alignment": both_ways,
+        "shifts": shifts,
         "period": period,
         "events": shown,
         "events_total": len(listed),

@@ -142,3 +142,31 @@ def test_pair_chart_renders_in_browser(live_url: str) -> None:
         )
         assert painted
         assert console == []
+
+
+def test_pair_page_shifts_with_reasons(client: TestClient, store: Store) -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analytics"))
+    from camps_corpus import shift_corpus
+
+    for analysis in shift_corpus():
+        store.save_analysis(analysis)
+    data = client.get("/pairs/ARM/RUS.json").json()
+    shifts = data["shifts"]["shifts"]
+    assert shifts and {s["period"] for s in shifts} == {"2024-07"}
+    intensity = next(s for s in shifts if s["series"] == "intensity")
+    assert intensity["direction"] == "cooling" and intensity["before"] > 5 > 0 > intensity["after"]
+    assert intensity["drivers"][0]["article_id"] == "shift-07"
+    assert data["chart"]["shifts"] == [{"period": "2024-07", "label": data["shifts"]["marks"][0]["label"]}]
+    assert next(s for s in shifts if s["series"] == "alignment")["label"] == "alignment Armenia → Russia"
+    html = client.get("/pairs/ARM/RUS").text
+    section = html[html.index('id="pair-shifts"'):html.index('id="pair-events"')]
+    assert "Cooling" in section and "Russia imposed sanctions on Armenia over the gas cut-off." in section
+    assert 'href="/articles/shift-07#article-events"' in section
+    assert 'href="/pairs/ARM/RUS?period=2024-07"' in section
+    # A steady pair has none, and says so.
+    steady = client.get("/pairs/GEO/TUR").text
+    assert "No shift: the relation has held steady" in steady
+    assert client.get("/pairs/GEO/TUR.json").json()["shifts"]["shifts"] == []
