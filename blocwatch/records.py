@@ -150,6 +150,7 @@ class Event:
     date: str | None = None
     location: str | None = None
     trigger: str = ""
+    tone: float | None = None  # tone of the evidence sentence in [-10, 10] (blocwatch.nlp.tone)
 
     def contract(self) -> dict[str, Any]:
         return {
@@ -165,6 +166,7 @@ class Event:
             "hypothetical": self.hypothetical,
             "date": self.date,
             "location": self.location,
+            "tone": self.tone,
             "evidence": {
                 "sentence": self.evidence.sentence,
                 "start": self.evidence.start,
@@ -207,6 +209,7 @@ class Analysis:
     quotes: list[Quote] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    tone: float | None = None  # the article's tone in [-10, 10] (blocwatch.nlp.tone)
 
     def contract(self) -> dict[str, Any]:
         """The JSON line of ``blocwatch analyze`` (the stable machine contract)."""
@@ -223,6 +226,7 @@ class Analysis:
             "actors": [actor.contract() for actor in self.actors],
             "quotes": [q.contract() for q in self.quotes],
             "events": [e.contract() for e in self.events],
+            "tone": self.tone,
         }
 
 

@@ -4,7 +4,9 @@
 per period, event counts by CAMEO quad class (1 verbal cooperation, 2 material cooperation,
 3 verbal conflict, 4 material conflict), and the summed and mean Goldstein intensity.  Every
 point carries the ids of its events, so a page can link each bar of a chart to the sentences
-it was read from.
+it was read from.  Each point also has ``tone_mean``, the mean tone of its counted events'
+evidence sentences (blocwatch/nlp/tone.py, [-10, 10], GDELT's AvgTone), over the ``toned``
+events that have one: rows stored before migration 0008 have none until ``blocwatch reprocess``.
 
 Rules, chosen so that a number on the site never overstates what the news said:
 
@@ -75,6 +77,7 @@ class PairEvent:
     hypothetical: bool
     day: date | None
     approximate: bool
+    tone: float | None = None  # evidence sentence tone, [-10, 10]; None until old rows are reprocessed
 
 
 def event_day(event_date: str | None, published: date | None) -> tuple[date | None, bool]:
@@ -149,7 +152,7 @@ def fetch_pair_events(
         select(
             e.id, e.article_id, e.source_actor_id, e.target_actor_id, e.plover, e.quad_class,
             e.intensity, e.negated, e.hypothetical, e.event_date, ArticleRow.published,
-            src.kind, src.country, tgt.kind, tgt.country,
+            src.kind, src.country, tgt.kind, tgt.country, e.tone,
         )
         .join(ArticleRow, ArticleRow.id == e.article_id)
         .outerjoin(src, src.id == e.source_actor_id)
@@ -168,7 +171,7 @@ def fetch_pair_events(
             id=int(r.id), article_id=str(r.article_id), source=source, target=target,
             source_actor=r[2], target_actor=r[3], plover=str(r.plover), quad_class=int(r.quad_class),
             intensity=float(r.intensity), negated=bool(r.negated), hypothetical=bool(r.hypothetical),
-            day=day, approximate=approximate,
+            day=day, approximate=approximate, tone=None if r.tone is None else float(r.tone),
         ))
     out.sort(key=lambda ev: (ev.day or date.max, ev.id))
     return out
@@ -186,6 +189,13 @@ class RelationPoint:
     hypothetical_ids: list[int] = field(default_factory=list)
     negated_ids: list[int] = field(default_factory=list)
     approximate: int = 0
+    tone_sum: float = 0.0  # over the counted events that have a tone (``toned`` of them)
+    toned: int = 0
+
+    @property
+    def tone_mean(self) -> float | None:
+        """Mean tone of the counted events with a tone (GDELT's AvgTone per point), or None."""
+        return round(self.tone_sum / self.toned, 3) if self.toned else None
 
     @property
     def events(self) -> int:
@@ -203,6 +213,8 @@ class RelationPoint:
             "counts": {str(q): n for q, n in self.counts.items()},
             "intensity_sum": round(self.intensity_sum, 3),
             "intensity_mean": self.intensity_mean,
+            "tone_mean": self.tone_mean,
+            "toned": self.toned,
             "hypothetical": len(self.hypothetical_ids),
             "negated": len(self.negated_ids),
             "approximate": self.approximate,
@@ -229,11 +241,15 @@ class Relations:
         counts = {q: sum(p.counts[q] for p in self.points) for q in QUAD_CLASSES}
         events = sum(p.events for p in self.points)
         total = sum(p.intensity_sum for p in self.points)
+        toned = sum(p.toned for p in self.points)
+        tone_total = sum(p.tone_sum for p in self.points)
         return {
             "events": events,
             "counts": {str(q): n for q, n in counts.items()},
             "intensity_sum": round(total, 3),
             "intensity_mean": round(total / events, 3) if events else None,
+            "tone_mean": round(tone_total / toned, 3) if toned else None,
+            "toned": toned,
             "hypothetical": sum(len(p.hypothetical_ids) for p in self.points),
             "negated": sum(len(p.negated_ids) for p in self.points),
             "undated": self.undated,
@@ -278,6 +294,9 @@ def bucket(
             continue
         point.counts[ev.quad_class] = point.counts.get(ev.quad_class, 0) + 1
         point.intensity_sum += ev.intensity
+        if ev.tone is not None:
+            point.tone_sum += ev.tone
+            point.toned += 1
         point.event_ids.append(ev.id)
         point.approximate += ev.approximate
     ordered = sorted(points.values(), key=lambda p: p.start)

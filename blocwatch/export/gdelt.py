@@ -108,6 +108,15 @@ def _is_root(row: dict[str, Any]) -> str:
     return "1" if (row.get("sentence_start") or 0) < ROOT_CHARS else "0"
 
 
+def _avg_tone(row: dict[str, Any]) -> str:
+    """AvgTone: the event's sentence tone, else its article's, on GDELT's -10..10 scale; empty
+    when neither is known (rows stored before migration 0008, not yet reprocessed)."""
+    tone = row.get("tone")
+    if tone is None:
+        tone = row.get("article_tone")
+    return "" if tone is None else f"{float(tone):.2f}"
+
+
 def gdelt_row(row: dict[str, Any]) -> list[str]:
     """One events row (from :func:`blocwatch.export.rows.stream_rows`) as GDELT's 61 fields."""
     day = _day(row)
@@ -126,7 +135,7 @@ def gdelt_row(row: dict[str, Any]) -> list[str]:
         *_actor(row, "target"),
         _is_root(row), cameo, cameo[:3], cameo[:2], str(row.get("quad_class") or ""),
         f"{float(row.get('intensity') or 0.0):.1f}",
-        "1", "1", "1", "",  # NumMentions, NumSources, NumArticles: one article; AvgTone: not computed
+        "1", "1", "1", _avg_tone(row),  # NumMentions, NumSources, NumArticles: one article
         *no_geo, *no_geo, *action_geo,
         added_text, _clean(url),
     ]

@@ -85,6 +85,7 @@ def plover_record(row: dict[str, Any]) -> dict[str, Any]:
         "date_raw": event_date,
         "date_precision": _precision(event_date, row),
         "intensity": row.get("intensity"),
+        "tone": row.get("tone"),
         "quad_class": row.get("quad_class"),
         "quad_code": QUAD_NAMES.get(row.get("quad_class") or 0, ""),
         "cameo": cameo,

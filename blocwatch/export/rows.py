@@ -72,14 +72,14 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         "id:int article_id:str position:int day:date event_date:str "
         "source_actor_id:str source_name:str source_kind:str source_country:str source_sector:str "
         "source_cameo:str target_actor_id:str target_name:str target_kind:str target_country:str "
-        "target_sector:str target_cameo:str plover:str cameo:str quad_class:int intensity:float "
+        "target_sector:str target_cameo:str plover:str cameo:str quad_class:int intensity:float tone:float "
         "negated:bool hypothetical:bool location:str trigger:str sentence:str sentence_index:int "
         f"sentence_start:int sentence_end:int {_ARTICLE_REF}"
     ),
     "articles": _cols(
         "id:str url:str canonical_url:str title:str published:date day:date authors:list "
         "language:str source_name:str source_url:str text:str content_hash:str raw_type:str "
-        "ingested_at:datetime analysed_at:datetime"
+        "ingested_at:datetime analysed_at:datetime tone:float"
     ),
     "mentions": _cols(
         "id:int article_id:str day:date sentence_index:int start:int end:int text:str label:str "
@@ -140,12 +140,12 @@ def _events(f: ExportFilter) -> tuple[Select[Any], ColumnElement[Any]]:
             e.source_actor_id, *_actor_cols(src, "source"), src.sector.label("source_sector"),
             e.source_cameo, e.target_actor_id, *_actor_cols(tgt, "target"),
             tgt.sector.label("target_sector"), e.target_cameo, e.plover, e.cameo, e.quad_class,
-            e.intensity, e.negated, e.hypothetical, e.location, e.trigger, e.sentence,
+            e.intensity, e.tone, e.negated, e.hypothetical, e.location, e.trigger, e.sentence,
             e.sentence_index, e.sentence_start, e.sentence_end, *_article_ref(),
             # Not exported as columns of the events table; the GDELT and PLOVER writers use them.
             src.cameo.label("source_actor_cameo"), tgt.cameo.label("target_actor_cameo"),
             src.role.label("source_role"), tgt.role.label("target_role"),
-            ArticleRow.language.label("language"),
+            ArticleRow.language.label("language"), ArticleRow.tone.label("article_tone"),
         )
         .join(ArticleRow, ArticleRow.id == e.article_id)
         .outerjoin(src, src.id == e.source_actor_id)
@@ -163,7 +163,7 @@ def _articles(f: ExportFilter) -> tuple[Select[Any], ColumnElement[Any]]:
         select(
             a.id, a.url, a.canonical_url, a.title, a.published, day.label("day"), a.authors,
             a.language, SourceRow.name.label("source_name"), SourceRow.url.label("source_url"),
-            a.text, a.content_hash, a.raw_type, a.ingested_at, a.analysed_at,
+            a.text, a.content_hash, a.raw_type, a.ingested_at, a.analysed_at, a.tone,
         )
         .outerjoin(SourceRow, SourceRow.id == a.source_id)
         .order_by(a.id)

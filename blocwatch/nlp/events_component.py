@@ -3,6 +3,11 @@
 Kept apart from the event coder itself so the coder stays a plain function over a parsed Doc
 (testable without building a pipeline) while the pipeline sees a registered component with
 declared inputs and outputs.
+
+The component also scores tone (blocwatch/nlp/tone.py) here, where the events are made, so no
+extra pipeline pass is needed: each event's evidence sentence gets ``Event.tone`` and the whole
+Doc gets ``doc._.tone`` (mean sentence tone), which ``analysis_of`` copies to ``Analysis.tone``.
+Sentence scores are cached per sentence span, so an article's events and its own tone share them.
 """
 
 from __future__ import annotations
@@ -15,6 +20,10 @@ from spacy.tokens import Doc
 from blocwatch.knowledge.discards import Discards, load_discards
 from blocwatch.nlp.events import extract_events
 from blocwatch.nlp.petrarch_verbs import VerbDictionary, load_verbs, merge
+from blocwatch.nlp.tone import sentence_tone
+
+if not Doc.has_extension("tone"):
+    Doc.set_extension("tone", default=None)
 
 __all__ = ["EventsComponent"]
 
@@ -57,6 +66,13 @@ class EventsComponent:
                 events = []
             else:
                 events = [e for e in events if not discards.discards_sentence(e.evidence.sentence)]
+        sentence_tones = {(s.start_char, s.end_char): sentence_tone(s.text) for s in doc.sents}
+        for event in events:
+            span = (event.evidence.start, event.evidence.end)
+            known = sentence_tones.get(span)
+            event.tone = known if known is not None else sentence_tone(event.evidence.sentence)
+        scored = [t for (start, end), t in sentence_tones.items() if doc.text[start:end].strip()]
+        doc._.tone = round(sum(scored) / len(scored), 3) if scored else None
         doc._.events = events
         return doc
 
@@ -64,7 +80,7 @@ class EventsComponent:
 @Language.factory(
     "blocwatch_events",
     requires=["doc._.mentions", "doc._.actors", "token.dep"],
-    assigns=["doc._.events"],
+    assigns=["doc._.events", "doc._.tone"],
 )
 def make_events_component(nlp: Language, name: str) -> EventsComponent:
     return EventsComponent()

@@ -153,6 +153,7 @@ def analysis_of(article: Article, doc: Doc) -> Analysis:
         quotes=list(doc._.quotes or []),
         events=list(doc._.events or []),
         sentences=sentences,
+        tone=doc._.tone if Doc.has_extension("tone") else None,
     )
 
 

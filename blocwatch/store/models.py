@@ -145,6 +145,7 @@ class ArticleRow(Base):
     input_name: Mapped[str | None]
     ingested_at: Mapped[datetime]
     analysed_at: Mapped[datetime | None]
+    tone: Mapped[float | None] = mapped_column(Float)  # mean sentence tone, [-10, 10]; 0008
     __table_args__ = (
         Index("ix_articles_published", "published", "ingested_at"),
         Index("ix_articles_ingested_at", "ingested_at"),
@@ -236,6 +237,7 @@ class EventRow(Base):
     sentence_index: Mapped[int | None]
     sentence_start: Mapped[int]
     sentence_end: Mapped[int]
+    tone: Mapped[float | None] = mapped_column(Float)  # evidence sentence tone, [-10, 10]; 0008
     __table_args__ = (
         Index("ix_events_source_target_date", "source_actor_id", "target_actor_id", "event_date"),
         Index("ix_events_target_date", "target_actor_id", "event_date"),

@@ -221,6 +221,15 @@ def _check_spans(analysis: Analysis) -> None:
             )
 
 
+def _tone(value: Any, what: str) -> float | None:
+    """A tone in [-10, 10] or ``None``; anything else is refused, naming the field."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not -10.0 <= value <= 10.0:
+        raise InvalidRecordError(f"{what}: {value!r} is not a number in [-10, 10]")
+    return float(value)
+
+
 def _actor_ref(value: Any, what: str) -> str | None:
     if value is None or value == "":
         return None
@@ -285,6 +294,7 @@ def write_analysis(session: Session, analysis: Analysis, source: str | None = No
         row.raw, row.raw_type = compress(article.raw), article.raw_type
     row.input_name = article.input_name or row.input_name
     row.analysed_at = now
+    row.tone = _tone(analysis.tone, f"article {article.id!r} tone")
     session.flush()
     _replace_children(session, row.id, analysis)
     session.flush()
@@ -344,6 +354,7 @@ def _replace_children(session: Session, article_id: str, analysis: Analysis) -> 
             "sentence_index": e.evidence.sentence_index,
             "sentence_start": e.evidence.start,
             "sentence_end": e.evidence.end,
+            "tone": _tone(e.tone, f"event {i} tone"),
         }
         for i, e in enumerate(analysis.events)
     ]
