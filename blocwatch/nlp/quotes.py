@@ -7,7 +7,8 @@ Three readers, run in order; a later one never claims text an earlier one alread
    text dumps of news pages often have it) or after a dash ("... — Name, title").
 2. **Direct quotes**: text between quotation marks (straight or curly, possibly several sentences),
    attributed through a reporting verb in the same or the neighbouring sentence ("..., he said";
-   "X told reporters: ..."); quotes split around the cue give one record per quoted part.
+   "X told reporters: ..."); a statement split around its cue ("A," she said. "B") is one
+   record whose span covers both parts and whose content joins them.
 3. **Indirect quotes**: "according to X, ..." / "..., according to X", and reporting verbs that
    govern a clausal complement ("X said that ...", "X warned ...", "analysts believe ...").
 
@@ -33,7 +34,9 @@ REPORTING_VERBS = frozenset(
     """say tell add state warn note explain insist argue ask declare write claim believe think
     announce stress emphasise emphasize suggest acknowledge admit assert contend report reply
     respond urge predict caution confirm deny maintain observe remark point recall reiterate
-    estimate expect fear hope conclude describe mention""".split()
+    estimate expect fear hope conclude describe mention continue tweet quip joke concede complain
+    testify boast vow exclaim shout yell whisper recount answer retort counter lament allege
+    demand pledge promise indicate""".split()
 )
 _PRONOUNS = {"he", "she", "they", "him", "her", "them"}
 _QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("«", "»")]
@@ -101,14 +104,19 @@ class _Context:
         return None
 
     def quote(
-        self, speaker_span: tuple[int, int] | None, start: int, end: int, direct: bool, cue: str
+        self, speaker_span: tuple[int, int] | None, start: int, end: int, direct: bool, cue: str,
+        pieces: Sequence[tuple[int, int]] = (),
     ) -> Quote | None:
+        """A quote of ``text[start:end]``; ``pieces`` are the quoted parts when the attribution
+        splits the statement ("A," she said. "B"): the content joins them, the span covers all."""
         content = self.text[start:end]
         lead = len(content) - len(content.lstrip())
         # A quote cut off before its attribution keeps the comma in the marks: it is not content.
         content = content.strip().rstrip(",;:").rstrip()
         start += lead
         end = start + len(content)
+        if len(pieces) > 1:
+            content = " ".join(self.text[s:e].strip().rstrip(",;:").rstrip() for s, e in pieces)
         if len(content.split()) < 3 or self.is_claimed(start, end):
             return None
         speaker, mention = "", None
@@ -191,6 +199,7 @@ def _compact(noun: Token) -> tuple[int, int]:
     return left, noun.idx + len(noun.text)
 
 
+_DOUBLED_SINGLE = re.compile(r"''((?:(?!'').){2,2000}?)''")
 _TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’ -]{1,40}):\s")
 
 
@@ -201,6 +210,9 @@ def _paired(paragraph: str) -> list[tuple[int, int]]:
         pattern = re.compile(re.escape(open_mark) + r"([^" + re.escape(close_mark) + r"]{2,2000}?)"
                              + re.escape(close_mark))
         spans += [(m.start(1), m.end(1)) for m in pattern.finditer(paragraph)]
+    # Two apostrophes for a double mark (''So,'' she said), as some archives print them; the
+    # content may hold single apostrophes (isn't), so it ends at the next doubled one.
+    spans += [(m.start(1), m.end(1)) for m in _DOUBLED_SINGLE.finditer(paragraph)]
     return spans
 
 
@@ -228,11 +240,12 @@ def _direct_quotes(ctx: _Context) -> list[Quote]:
         running = _continued(paragraph)
         if running is not None:
             spans.append(running)
+        pieces: list[_Piece] = []
         for rel_start, rel_end in sorted(spans):
             c_start, c_end = p_start + rel_start, p_start + rel_end
             content = text[c_start:c_end]
-            if len(content.split()) < 4:
-                continue  # scare quotes and titles are not statements
+            if len(content.split()) < 2:
+                continue  # a quoted word is a term, not a statement, even as a continuation
             before = text[p_start : c_start - 1].rstrip()
             if content[0].islower() and before and before[-1] not in ":,":
                 continue  # a quoted fragment inside someone's reported words: the indirect reader's
@@ -255,7 +268,14 @@ def _direct_quotes(ctx: _Context) -> list[Quote]:
                     cue, speaker_span = carried
             if cue is None:
                 continue  # a quotation nobody is said to have said is not an attribution
-            quote = ctx.quote(speaker_span, c_start, c_end, True, cue)
+            pieces.append(_Piece(c_start, c_end, cue, speaker_span))
+        for group in _split_statements(text, pieces):
+            words = sum(len(text[p.start : p.end].split()) for p in group)
+            if words < 4:
+                continue  # scare quotes and titles are not statements
+            first = group[0]
+            quote = ctx.quote(first.speaker_span, first.start, group[-1].end, True, first.cue,
+                              pieces=[(p.start, p.end) for p in group])
             if quote is not None:
                 found.append(quote)
         carried = None
@@ -263,6 +283,40 @@ def _direct_quotes(ctx: _Context) -> list[Quote]:
             carried = (found[-1].cue, found[-1].speaker_span)
         previous = (p_start, p_end)
     return found
+
+
+class _Piece:
+    """One span between quotation marks, with the cue and speaker found for it."""
+
+    __slots__ = ("cue", "end", "speaker_span", "start")
+
+    def __init__(self, start: int, end: int, cue: str, speaker_span: tuple[int, int] | None) -> None:
+        self.start, self.end, self.cue, self.speaker_span = start, end, cue, speaker_span
+
+
+_SPLIT_GAP = 120  # chars of attribution between two parts of one statement ("," she said. ")
+
+
+def _split_statements(text: str, pieces: list[_Piece]) -> list[list[_Piece]]:
+    """Parts of one statement split around its attribution ("A," she said. "B") become one group.
+
+    Two neighbouring parts are one statement when the short text between them holds their shared
+    cue (same verb, same speaker): the usual way news splits a long quote.  Anything else — two
+    quotes with their own cues, a gap with more narrative — stays apart.
+    """
+    groups: list[list[_Piece]] = []
+    for piece in pieces:
+        if groups:
+            last = groups[-1][-1]
+            gap = text[last.end : piece.start]
+            if (piece.start - last.end <= _SPLIT_GAP and piece.cue == last.cue
+                    and piece.speaker_span == last.speaker_span and last.cue != ":"
+                    and re.search(r"\b" + re.escape(last.cue) + r"\b", gap)
+                    and not any(mark in gap.strip().strip("“”\"„,.:;") for mark in "“”\"")):
+                groups[-1].append(piece)
+                continue
+        groups.append([piece])
+    return groups
 
 
 def _nearest_cue(
@@ -305,23 +359,80 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
                 found.append(quote)
             continue
         for token in sent:
-            if token.lemma_.lower() not in REPORTING_VERBS or token.pos_ != "VERB":
-                continue
-            comps = [c for c in token.children if c.dep_ == "ccomp"]
-            subject = _subject_span(token)
-            if not comps or subject is None:
-                continue
-            tokens = [t for t in comps[0].subtree]
-            if tokens and tokens[0].lower_ == "that":
-                tokens = tokens[1:]
-            if not tokens:
-                continue
-            start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-            quote = ctx.quote(subject, start, end, False, token.text)
+            quote = _reported(ctx, sent, token)
             if quote is not None:
                 found.append(quote)
-            break
     return found
+
+
+def _tokens_span(tokens: Sequence[Token]) -> tuple[int, int]:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _reported(ctx: _Context, sent: Span, token: Token) -> Quote | None:
+    """The attribution a verb of ``sent`` makes, if it is a cue; None otherwise.
+
+    * "X said (that) ..." — the clausal complement is the content;
+    * "..., X said, ..." (parataxis) — the rest of the sentence, around the attribution, is;
+    * "X called for ...", "X called the charges unsubstantiated" — what was demanded or claimed.
+    Nested attributions lose to the outer one (the outer span is claimed first).
+    """
+    lemma = token.lemma_.lower()
+    if token.pos_ != "VERB":
+        return None
+    if lemma == "call":
+        return _called(ctx, token)
+    if lemma not in REPORTING_VERBS:
+        return None
+    subject = _subject_span(token)
+    if subject is None:
+        return None
+    comps = [c for c in token.children if c.dep_ == "ccomp"]
+    if comps:
+        tokens = list(comps[0].subtree)
+        if tokens and tokens[0].lower_ == "that":
+            tokens = tokens[1:]
+        if not tokens:
+            return None
+        start, end = _tokens_span(tokens)
+        return ctx.quote(subject, start, end, False, token.text)
+    if token.dep_ == "parataxis" and token.head.sent == sent:
+        # "Trump's skepticism ... hurt the nominee, Graham said, since ...": the words around
+        # the attribution clause are what Graham said.
+        clause = list(token.subtree)
+        c_start, c_end = _tokens_span(clause)
+        before = ctx.text[sent.start_char : c_start].rstrip().rstrip(",;:—–-").rstrip()
+        after_start = c_end
+        while after_start < sent.end_char and ctx.text[after_start] in " ,;:":
+            after_start += 1
+        after = ctx.text[after_start : sent.end_char].rstrip().rstrip(".!?").rstrip()
+        pieces = [(sent.start_char, sent.start_char + len(before))] if before else []
+        if after:
+            pieces.append((after_start, after_start + len(after)))
+        if not pieces or any(ch in ctx.text[sent.start_char : sent.end_char] for ch in "“”\""):
+            return None  # quotation marks: the direct reader's
+        return ctx.quote(subject, pieces[0][0], pieces[-1][1], False, token.text, pieces=pieces)
+    return None
+
+
+def _called(ctx: _Context, token: Token) -> Quote | None:
+    """"X called for a moratorium" / "X called the charges fabricated": a demand or a claim."""
+    subject = _subject_span(token)
+    if subject is None:
+        return None
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "for":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                start, end = _tokens_span(list(objects[0].subtree))
+                return ctx.quote(subject, start, end, False, f"{token.text} for")
+    objects = [c for c in token.children if c.dep_ == "dobj"]
+    predicates = [c for c in token.children if c.dep_ in {"oprd", "xcomp", "ccomp"}]
+    if objects and predicates and predicates[0].i > objects[0].i:
+        start = _tokens_span(list(objects[0].subtree))[0]
+        end = _tokens_span(list(predicates[0].subtree))[1]
+        return ctx.quote(subject, start, end, False, token.text)
+    return None
 
 
 def _speaker_end(ctx: _Context, start: int, end: int) -> int:

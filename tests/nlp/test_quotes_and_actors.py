@@ -89,9 +89,54 @@ def test_pull_quote_needs_a_person(pipeline: Pipeline) -> None:
     assert a.quotes[0].cue == "pull quote"
 
 
-def test_scare_quotes_are_not_quotes(pipeline: Pipeline) -> None:
+def test_scare_quotes_are_not_direct_quotes(pipeline: Pipeline) -> None:
     a = analyse(pipeline, 'Washington called the plan a "strategic mistake" on Friday.')
-    assert a.quotes == []
+    assert not [q for q in a.quotes if q.direct]
+    # Calling something a name is a claim, reported as an indirect attribution (as PolNeAR has it).
+    [quote] = a.quotes
+    assert quote.cue == "called" and quote.speaker == "Washington"
+    assert quote.content == 'the plan a "strategic mistake"'
+
+
+def test_a_statement_split_around_its_cue_is_one_quote(pipeline: Pipeline) -> None:
+    text = (
+        "Ana Duarte, Brazil's foreign minister, spoke after the summit. "
+        "\u201cWe will not be pushed around,\u201d she said. \u201cNot now, not ever.\u201d"
+    )
+    [quote] = [q for q in analyse(pipeline, text).quotes if q.direct]
+    assert quote.content == "We will not be pushed around Not now, not ever."
+    assert text[quote.start :].startswith("We will") and text[: quote.end].endswith("not ever.")
+    assert quote.speaker == "Ana Duarte"
+
+
+def test_two_quotes_with_their_own_cues_stay_apart(pipeline: Pipeline) -> None:
+    text = (
+        "\u201cThe talks went well,\u201d said Ana Duarte. Later, her deputy Paulo Reis told "
+        "reporters: \u201cWe expect a deal next week.\u201d"
+    )
+    quotes = [q for q in analyse(pipeline, text).quotes if q.direct]
+    assert [q.content for q in quotes] == ["The talks went well", "We expect a deal next week."]
+
+
+def test_doubled_apostrophes_mark_a_quote(pipeline: Pipeline) -> None:
+    text = "''This isn't a reform at all,'' said Ana Duarte, a senator from Brazil."
+    [quote] = analyse(pipeline, text).quotes
+    assert quote.direct and quote.content == "This isn't a reform at all"
+    assert quote.speaker.startswith("Ana Duarte")  # with her apposition, as the speaker span runs
+
+
+def test_called_for_is_a_demand_attributed_to_its_subject(pipeline: Pipeline) -> None:
+    text = "In July, the African Union called for a ceasefire in Sudan."
+    [quote] = analyse(pipeline, text).quotes
+    assert quote.cue == "called for" and quote.content == "a ceasefire in Sudan"
+    assert quote.speaker_actor == "AU"
+
+
+def test_a_parenthetical_attribution_quotes_the_words_around_it(pipeline: Pipeline) -> None:
+    text = "The sanctions have hurt the economy badly, the minister said, since exports fell by half."
+    [quote] = analyse(pipeline, text).quotes
+    assert not quote.direct and quote.speaker == "the minister"
+    assert quote.content == "The sanctions have hurt the economy badly since exports fell by half"
 
 
 def test_unknown_person_gets_affiliation_from_of(pipeline: Pipeline) -> None:
