@@ -4,7 +4,8 @@ Three readers, run in order; a later one never claims text an earlier one alread
 
 1. **Pull quotes**: a paragraph that is a statement followed by its attribution, either glued on the
    same line ("...to escape this isolation.Lim Eul-chul, a specialist in North Korean affairs", as
-   text dumps of news pages often have it) or after a dash ("... — Name, title").
+   text dumps of news pages often have it) or after a dash ("... — Name, title"), or a quotation
+   standing as its own paragraph, signed after a dash (“...” ― Name).
 2. **Direct quotes**: text between quotation marks (straight or curly, possibly several sentences),
    attributed through a reporting verb in the same or the neighbouring sentence ("..., he said";
    "X told reporters: ..."); a statement split around its cue ("A," she said. "B") is one
@@ -40,6 +41,11 @@ REPORTING_VERBS = frozenset(
 )
 _PRONOUNS = {"he", "she", "they", "him", "her", "them"}
 _QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("«", "»")]
+# A quotation set off as its own paragraph and signed after a dash: “...” ― Name[, description]
+_PULL_SIGNED = re.compile(
+    r"^\s*[\"“”](?P<content>[^\n]{20,}?)[\"”]\s*[―—–]\s*"
+    r"(?P<name>[A-Z][\w’'-]*\.?(?:\s+[A-Z][\w’'-]*\.?){1,3})\s*(?:,\s*[^\n]{3,160})?\s*$"
+)
 _PULL_GLUED = re.compile(
     r"^(?P<content>[^\n]{20,}?[.!?][\"”’]?)\s*(?:[—–-]\s*)?"
     r"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,3})\s*,\s*(?P<desc>[^\n.]{3,160})\.?\s*$"
@@ -149,15 +155,31 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _lines_of_paragraphs(text: str) -> list[tuple[int, int]]:
+    """Each paragraph, and each line of a paragraph of several (signed quotes stack line by line)."""
+    out = []
+    for start, end in _paragraphs(text):
+        out.append((start, end))
+        if "\n" in text[start:end].strip():
+            pos = start
+            for line in text[start:end].split("\n"):
+                if line.strip():
+                    out.append((pos, pos + len(line)))
+                pos += len(line) + 1
+    return out
+
+
 def _pull_quotes(ctx: _Context) -> list[Quote]:
     text = ctx.text
     found = []
-    for start, end in _paragraphs(text):
-        match = _PULL_GLUED.match(text[start:end])
+    for start, end in _lines_of_paragraphs(text):
+        match = _PULL_GLUED.match(text[start:end]) or _PULL_SIGNED.match(text[start:end])
         if not match:
             continue
         name_start = start + match.start("name")
         name_end = start + match.end("name")
+        if text[name_end - 1] == "." and not re.search(r"\b[A-Z]\.$", text[name_start:name_end]):
+            name_end -= 1  # the sentence's full stop, not an initial
         mention = ctx.mention_at(name_start, name_end)
         if mention is None or ctx.actors.get(mention.actor or "", None) is None:
             continue

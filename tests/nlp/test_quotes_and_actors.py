@@ -169,3 +169,17 @@ def test_a_list_glued_into_one_entity_is_split_into_known_names() -> None:
     assert _is_list_of_known(doc[2:8], known)
     assert not _is_list_of_known(doc[2:8], {(2, 3), (4, 5)})  # one part unknown: keep the entity
     assert not _is_list_of_known(doc[2:3], known)  # not a list
+
+
+def test_quotations_signed_after_a_dash_line_by_line(pipeline: Pipeline) -> None:
+    text = (
+        "What readers told us about the summit.\n\n"
+        "\u201cThe summit changed nothing for people like us in Lagos.\u201d \u2015 Amaka Obi.\n"
+        "\u201cFinally someone is talking about debt relief for Africa.\u201d\u2015 Jomo K. Mwangi\n"
+    )
+    quotes = analyse(pipeline, text).quotes
+    assert [(q.speaker, q.content) for q in quotes] == [
+        ("Amaka Obi", "The summit changed nothing for people like us in Lagos."),
+        ("Jomo K. Mwangi", "Finally someone is talking about debt relief for Africa."),
+    ]
+    assert all(q.direct for q in quotes)
