@@ -130,7 +130,8 @@ class _Context:
             speaker = self.text[speaker_span[0] : speaker_span[1]].strip()
             mention = self.mention_at(*speaker_span)
             if mention is None and speaker.lower() in _PRONOUNS:
-                mention = self.last_person_before(speaker_span[0])
+                # "'..., I love Larry,' he said": he is someone named before the quote, not in it.
+                mention = self.last_person_before(min(speaker_span[0], start))
         self.claimed.append((start, end))
         return Quote(
             speaker=(speaker if mention is None or speaker.lower() not in _PRONOUNS else mention.text),
@@ -292,10 +293,10 @@ def _direct_quotes(ctx: _Context) -> list[Quote]:
                 continue  # a quotation nobody is said to have said is not an attribution
             pieces.append(_Piece(c_start, c_end, cue, speaker_span))
         for group in _split_statements(text, pieces):
-            words = sum(len(text[p.start : p.end].split()) for p in group)
-            if words < 4:
-                continue  # scare quotes and titles are not statements
             first = group[0]
+            words = sum(len(text[p.start : p.end].split()) for p in group)
+            if words < 4 or (len(group) == 1 and _is_title(text[first.start : first.end])):
+                continue  # scare quotes and titles are not statements
             quote = ctx.quote(first.speaker_span, first.start, group[-1].end, True, first.cue,
                               pieces=[(p.start, p.end) for p in group])
             if quote is not None:
@@ -307,6 +308,19 @@ def _direct_quotes(ctx: _Context) -> list[Quote]:
     return found
 
 
+_MINOR_WORDS = frozenset("a an and as at but by for from in into is of on or the to with".split())
+
+
+def _is_title(content: str) -> bool:
+    """A quoted work title ("The Steve Harvey Morning Show", "A Change Is Gonna Come"): short,
+    every major word capitalised, no closing punctuation of a statement."""
+    words = re.findall(r"[\w’'-]+", content)
+    if not words or len(words) > 12 or content.rstrip().endswith((".", "?", "!", ",")):
+        return False
+    major = [w for w in words if w.lower() not in _MINOR_WORDS or w is words[0]]
+    return all(w[0].isupper() or w[0].isdigit() for w in major)
+
+
 class _Piece:
     """One span between quotation marks, with the cue and speaker found for it."""
 
@@ -316,7 +330,7 @@ class _Piece:
         self.start, self.end, self.cue, self.speaker_span = start, end, cue, speaker_span
 
 
-_SPLIT_GAP = 120  # chars of attribution between two parts of one statement ("," she said. ")
+_SPLIT_GAP = 300  # chars of attribution between two parts of one statement ("," she said. ")
 
 
 def _split_statements(text: str, pieces: list[_Piece]) -> list[list[_Piece]]:

@@ -183,3 +183,17 @@ def test_quotations_signed_after_a_dash_line_by_line(pipeline: Pipeline) -> None
         ("Jomo K. Mwangi", "Finally someone is talking about debt relief for Africa."),
     ]
     assert all(q.direct for q in quotes)
+
+
+def test_quoted_titles_are_not_statements(pipeline: Pipeline) -> None:
+    text = "Ana Duarte told the show \u201cThe Morning Hour With Paulo Reis\u201d about the summit."
+    assert not [q for q in analyse(pipeline, text).quotes if q.direct]
+
+
+def test_a_pronoun_after_a_quote_is_someone_named_before_it(pipeline: Pipeline) -> None:
+    text = (
+        "Ana Duarte spoke about her rival. "
+        "\u201cYou know, I respect Paulo Reis a great deal,\u201d she said."
+    )
+    [quote] = [q for q in analyse(pipeline, text).quotes if q.direct]
+    assert quote.speaker == "Ana Duarte"
