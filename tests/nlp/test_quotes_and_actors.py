@@ -197,3 +197,10 @@ def test_a_pronoun_after_a_quote_is_someone_named_before_it(pipeline: Pipeline) 
     )
     [quote] = [q for q in analyse(pipeline, text).quotes if q.direct]
     assert quote.speaker == "Ana Duarte"
+
+
+def test_the_speaker_is_never_inside_the_quotation_marks(pipeline: Pipeline) -> None:
+    text = "\u201cThe alliance is in panic mode. Full panic mode,\u201d said Ana Duarte, a senator."
+    [quote] = [q for q in analyse(pipeline, text).quotes if q.direct]
+    assert quote.speaker.startswith("Ana Duarte")
+    assert quote.speaker_span is not None and quote.speaker_span[0] > quote.end
