@@ -21,25 +21,17 @@ organisation the speaker is tied to ("Cho Han-bum of the Korean Institute ...") 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from blocwatch.records import Actor, Evidence, Mention, Quote
+from blocwatch.nlp.quotes_context import REPORTING_VERBS, Context, compact, subject_span, tokens_span
+from blocwatch.nlp.quotes_reported import indirect_quotes
+from blocwatch.records import Actor, Mention, Quote
 
-__all__ = ["QuotesComponent", "find_quotes", "REPORTING_VERBS"]
+__all__ = ["REPORTING_VERBS", "QuotesComponent", "find_quotes"]
 
-REPORTING_VERBS = frozenset(
-    """say tell add state warn note explain insist argue ask declare write claim believe think
-    announce stress emphasise emphasize suggest acknowledge admit assert contend report reply
-    respond urge predict caution confirm deny maintain observe remark point recall reiterate
-    estimate expect fear hope conclude describe mention continue tweet quip joke concede complain
-    testify boast vow exclaim shout yell whisper recount answer retort counter lament allege
-    demand pledge promise indicate""".split()
-)
-_PRONOUNS = {"he", "she", "they", "him", "her", "them"}
 _QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("«", "»")]
 # A quotation set off as its own paragraph and signed after a dash: “...” ― Name[, description]
 _PULL_SIGNED = re.compile(
@@ -50,101 +42,6 @@ _PULL_GLUED = re.compile(
     r"^(?P<content>[^\n]{20,}?[.!?][\"”’]?)\s*(?:[—–-]\s*)?"
     r"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,3})\s*,\s*(?P<desc>[^\n.]{3,160})\.?\s*$"
 )
-
-
-def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    return [(s.start_char, s.end_char) for s in doc.sents]
-
-
-class _Context:
-    def __init__(self, doc: Doc, mentions: Sequence[Mention], actors: dict[str, Actor]) -> None:
-        self.doc = doc
-        # Doc.text joins every token on each access; quotes read slices of it thousands of times.
-        self.text = doc.text
-        self.mentions = sorted(mentions, key=lambda m: m.start)
-        self.starts = [m.start for m in self.mentions]
-        self.actors = actors
-        self.sentences = _sentence_bounds(doc)
-        self.sent_starts = [s for s, _ in self.sentences]
-        self.claimed: list[tuple[int, int]] = []
-
-    def mention_at(self, start: int, end: int) -> Mention | None:
-        for m in self.mentions:
-            if m.start < end and start < m.end and m.actor:
-                return m
-        return None
-
-    def last_person_before(self, offset: int) -> Mention | None:
-        i = bisect_right(self.starts, offset)
-        for m in reversed(self.mentions[:i]):
-            if m.actor and self.actors.get(m.actor) and self.actors[m.actor].kind == "person":
-                return m
-        return None
-
-    def evidence(self, offset: int) -> Evidence:
-        i = max(0, bisect_right(self.sent_starts, offset) - 1)
-        start, end = self.sentences[i] if self.sentences else (0, len(self.text))
-        return Evidence(
-            sentence=self.text[start:end],
-            start=start,
-            end=end,
-            article_id=self.doc._.article_id,
-            sentence_index=i,
-        )
-
-    def is_claimed(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.claimed)
-
-    def affiliation(self, mention: Mention | None) -> str | None:
-        """The org a speaker is "of", else their actor's country."""
-        if mention is None:
-            return None
-        tail = self.text[mention.end : mention.end + 6]
-        if re.match(r"\s+of\s", tail):
-            nxt = self.mention_at(mention.end + 1, mention.end + 80)
-            if nxt and nxt.actor and nxt.actor != mention.actor:
-                return nxt.actor
-        actor = self.actors.get(mention.actor or "")
-        if actor is not None and actor.country:
-            return actor.country
-        return None
-
-    def quote(
-        self, speaker_span: tuple[int, int] | None, start: int, end: int, direct: bool, cue: str,
-        pieces: Sequence[tuple[int, int]] = (),
-    ) -> Quote | None:
-        """A quote of ``text[start:end]``; ``pieces`` are the quoted parts when the attribution
-        splits the statement ("A," she said. "B"): the content joins them, the span covers all."""
-        content = self.text[start:end]
-        lead = len(content) - len(content.lstrip())
-        # A quote cut off before its attribution keeps the comma in the marks: it is not content.
-        content = content.strip().rstrip(",;:").rstrip()
-        start += lead
-        end = start + len(content)
-        if len(pieces) > 1:
-            content = " ".join(self.text[s:e].strip().rstrip(",;:").rstrip() for s, e in pieces)
-        if len(content.split()) < 3 or self.is_claimed(start, end):
-            return None
-        speaker, mention = "", None
-        if speaker_span is not None:
-            speaker = self.text[speaker_span[0] : speaker_span[1]].strip()
-            mention = self.mention_at(*speaker_span)
-            if mention is None and speaker.lower() in _PRONOUNS:
-                # "'..., I love Larry,' he said": he is someone named before the quote, not in it.
-                mention = self.last_person_before(min(speaker_span[0], start))
-        self.claimed.append((start, end))
-        return Quote(
-            speaker=(speaker if mention is None or speaker.lower() not in _PRONOUNS else mention.text),
-            content=content,
-            start=start,
-            end=end,
-            direct=direct,
-            cue=cue,
-            speaker_actor=mention.actor if mention else None,
-            affiliation=self.affiliation(mention),
-            evidence=self.evidence(start),
-            speaker_span=speaker_span,
-        )
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -170,7 +67,7 @@ def _lines_of_paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _pull_quotes(ctx: _Context) -> list[Quote]:
+def _pull_quotes(ctx: Context) -> list[Quote]:
     text = ctx.text
     found = []
     for start, end in _lines_of_paragraphs(text):
@@ -191,35 +88,6 @@ def _pull_quotes(ctx: _Context) -> list[Quote]:
         if quote is not None:
             found.append(quote)
     return found
-
-
-_RELATIVE = {"who", "that", "which", "whom"}
-
-
-def _subject_span(verb: Token) -> tuple[int, int] | None:
-    """The span of the one who speaks through ``verb``.
-
-    A relative pronoun ("Trump, who said ...") stands for the noun the clause hangs on; a
-    participle without a subject (", adding ...") speaks with its governing verb's subject.
-    """
-    for _ in range(3):
-        for child in verb.children:
-            if child.dep_ in {"nsubj", "nsubjpass"}:
-                if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
-                    return _compact(verb.head)
-                tokens = list(child.subtree)
-                return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-        if verb.dep_ in {"advcl", "xcomp", "conj"} and verb.head is not verb:
-            verb = verb.head
-            continue
-        break
-    return None
-
-
-def _compact(noun: Token) -> tuple[int, int]:
-    """A noun with its left modifiers only ("Sen. Claire McCaskill"), not its relative clause."""
-    left = min([t.idx for t in noun.lefts if t.dep_ in {"compound", "amod", "det", "poss"}] or [noun.idx])
-    return left, noun.idx + len(noun.text)
 
 
 _DOUBLED_SINGLE = re.compile(r"''((?:(?!'').){2,2000}?)''")
@@ -252,7 +120,7 @@ def _continued(paragraph: str) -> tuple[int, int] | None:
     return lead + 1, len(paragraph.rstrip())
 
 
-def _direct_quotes(ctx: _Context) -> list[Quote]:
+def _direct_quotes(ctx: Context) -> list[Quote]:
     text, doc = ctx.text, ctx.doc
     found: list[Quote] = []
     previous: tuple[int, int] | None = None
@@ -388,12 +256,12 @@ def _speaker_outside_quotes(
     def inside(span: tuple[int, int]) -> bool:
         return any(s - 1 <= span[0] < e + 1 or s - 1 < span[1] <= e + 1 for s, e in quoted)
 
-    subject = _subject_span(verb)
+    subject = subject_span(verb)
     if subject is not None and not inside(subject):
         return subject
     children = [c for c in verb.children if c.dep_ in _SPEAKER_DEPS and c.pos_ in {"PROPN", "NOUN", "PRON"}]
     for child in sorted(children, key=lambda c: abs(c.i - verb.i)):
-        span = _compact(child) if child.dep_ in {"dobj", "npadvmod"} else _tokens_span(list(child.subtree))
+        span = compact(child) if child.dep_ in {"dobj", "npadvmod"} else tokens_span(list(child.subtree))
         if not inside(span):
             return span
     for chunk in window.noun_chunks:
@@ -404,116 +272,9 @@ def _speaker_outside_quotes(
     return None
 
 
-def _indirect_quotes(ctx: _Context) -> list[Quote]:
-    doc, found = ctx.doc, []
-    for sent in doc.sents:
-        s_text = sent.text
-        match = re.match(r"\s*According to ([^,]{3,160}),\s*(.+)$", s_text, re.S)
-        if match:
-            sp = sent.start_char + match.start(1)
-            speaker_end = _speaker_end(ctx, sp, sent.start_char + match.end(1))
-            quote = ctx.quote((sp, speaker_end), sent.start_char + match.start(2),
-                              sent.end_char, False, "according to")
-            if quote is not None:
-                found.append(quote)
-            continue
-        match = re.search(r",\s*according to ([^,.]{3,160})[.]?\s*$", s_text)
-        if match:
-            sp = sent.start_char + match.start(1)
-            quote = ctx.quote((sp, _speaker_end(ctx, sp, sent.start_char + match.end(1))),
-                              sent.start_char, sent.start_char + match.start(), False, "according to")
-            if quote is not None:
-                found.append(quote)
-            continue
-        for token in sent:
-            quote = _reported(ctx, sent, token)
-            if quote is not None:
-                found.append(quote)
-    return found
-
-
-def _tokens_span(tokens: Sequence[Token]) -> tuple[int, int]:
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-
-
-def _reported(ctx: _Context, sent: Span, token: Token) -> Quote | None:
-    """The attribution a verb of ``sent`` makes, if it is a cue; None otherwise.
-
-    * "X said (that) ..." — the clausal complement is the content;
-    * "..., X said, ..." (parataxis) — the rest of the sentence, around the attribution, is;
-    * "X called for ...", "X called the charges unsubstantiated" — what was demanded or claimed.
-    Nested attributions lose to the outer one (the outer span is claimed first).
-    """
-    lemma = token.lemma_.lower()
-    if token.pos_ != "VERB":
-        return None
-    if lemma == "call":
-        return _called(ctx, token)
-    if lemma not in REPORTING_VERBS:
-        return None
-    subject = _subject_span(token)
-    if subject is None:
-        return None
-    comps = [c for c in token.children if c.dep_ == "ccomp"]
-    if comps:
-        tokens = list(comps[0].subtree)
-        if tokens and tokens[0].lower_ == "that":
-            tokens = tokens[1:]
-        if not tokens:
-            return None
-        start, end = _tokens_span(tokens)
-        return ctx.quote(subject, start, end, False, token.text)
-    if token.dep_ == "parataxis" and token.head.sent == sent:
-        # "Trump's skepticism ... hurt the nominee, Graham said, since ...": the words around
-        # the attribution clause are what Graham said.
-        clause = list(token.subtree)
-        c_start, c_end = _tokens_span(clause)
-        before = ctx.text[sent.start_char : c_start].rstrip().rstrip(",;:—–-").rstrip()
-        after_start = c_end
-        while after_start < sent.end_char and ctx.text[after_start] in " ,;:":
-            after_start += 1
-        after = ctx.text[after_start : sent.end_char].rstrip().rstrip(".!?").rstrip()
-        pieces = [(sent.start_char, sent.start_char + len(before))] if before else []
-        if after:
-            pieces.append((after_start, after_start + len(after)))
-        if not pieces or any(ch in ctx.text[sent.start_char : sent.end_char] for ch in "“”\""):
-            return None  # quotation marks: the direct reader's
-        return ctx.quote(subject, pieces[0][0], pieces[-1][1], False, token.text, pieces=pieces)
-    return None
-
-
-def _called(ctx: _Context, token: Token) -> Quote | None:
-    """"X called for a moratorium" / "X called the charges fabricated": a demand or a claim."""
-    subject = _subject_span(token)
-    if subject is None:
-        return None
-    for child in token.children:
-        if child.dep_ == "prep" and child.lower_ == "for":
-            objects = [c for c in child.children if c.dep_ == "pobj"]
-            if objects:
-                start, end = _tokens_span(list(objects[0].subtree))
-                return ctx.quote(subject, start, end, False, f"{token.text} for")
-    objects = [c for c in token.children if c.dep_ == "dobj"]
-    predicates = [c for c in token.children if c.dep_ in {"oprd", "xcomp", "ccomp"}]
-    if objects and predicates and predicates[0].i > objects[0].i:
-        start = _tokens_span(list(objects[0].subtree))[0]
-        end = _tokens_span(list(predicates[0].subtree))[1]
-        return ctx.quote(subject, start, end, False, token.text)
-    return None
-
-
-def _speaker_end(ctx: _Context, start: int, end: int) -> int:
-    """"Cho Han-bum of the Korean Institute ..." -> the speaker is the person, not the whole phrase."""
-    mention = ctx.mention_at(start, end)
-    if (mention is not None and mention.start <= start + 1 and mention.label == "PERSON"
-            and re.match(r"\s+of\s", ctx.text[mention.end : mention.end + 5])):
-        return mention.end
-    return end
-
-
 def find_quotes(doc: Doc, mentions: Sequence[Mention], actors: dict[str, Actor]) -> list[Quote]:
-    ctx = _Context(doc, mentions, actors)
-    quotes = _pull_quotes(ctx) + _direct_quotes(ctx) + _indirect_quotes(ctx)
+    ctx = Context(doc, mentions, actors)
+    quotes = _pull_quotes(ctx) + _direct_quotes(ctx) + indirect_quotes(ctx)
     return sorted(quotes, key=lambda q: q.start)
 
 

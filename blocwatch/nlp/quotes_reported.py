@@ -1,0 +1,116 @@
+"""Indirect attributions: "according to X, ...", "X said (that) ...", "..., X said, ...",
+"X called for ..." — reported speech with its speaker, cue and evidence."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from blocwatch.nlp.quotes_context import REPORTING_VERBS, Context, subject_span, tokens_span
+from blocwatch.records import Quote
+
+__all__ = ["indirect_quotes"]
+
+
+def indirect_quotes(ctx: Context) -> list[Quote]:
+    doc, found = ctx.doc, []
+    for sent in doc.sents:
+        s_text = sent.text
+        match = re.match(r"\s*According to ([^,]{3,160}),\s*(.+)$", s_text, re.S)
+        if match:
+            sp = sent.start_char + match.start(1)
+            speaker_end = _speaker_end(ctx, sp, sent.start_char + match.end(1))
+            quote = ctx.quote((sp, speaker_end), sent.start_char + match.start(2),
+                              sent.end_char, False, "according to")
+            if quote is not None:
+                found.append(quote)
+            continue
+        match = re.search(r",\s*according to ([^,.]{3,160})[.]?\s*$", s_text)
+        if match:
+            sp = sent.start_char + match.start(1)
+            quote = ctx.quote((sp, _speaker_end(ctx, sp, sent.start_char + match.end(1))),
+                              sent.start_char, sent.start_char + match.start(), False, "according to")
+            if quote is not None:
+                found.append(quote)
+            continue
+        for token in sent:
+            quote = _reported(ctx, sent, token)
+            if quote is not None:
+                found.append(quote)
+    return found
+
+
+def _reported(ctx: Context, sent: Span, token: Token) -> Quote | None:
+    """The attribution a verb of ``sent`` makes, if it is a cue; None otherwise.
+
+    * "X said (that) ..." — the clausal complement is the content;
+    * "..., X said, ..." (parataxis) — the rest of the sentence, around the attribution, is;
+    * "X called for ...", "X called the charges unsubstantiated" — what was demanded or claimed.
+    Nested attributions lose to the outer one (the outer span is claimed first).
+    """
+    lemma = token.lemma_.lower()
+    if token.pos_ != "VERB":
+        return None
+    if lemma == "call":
+        return _called(ctx, token)
+    if lemma not in REPORTING_VERBS:
+        return None
+    subject = subject_span(token)
+    if subject is None:
+        return None
+    comps = [c for c in token.children if c.dep_ == "ccomp"]
+    if comps:
+        tokens = list(comps[0].subtree)
+        if tokens and tokens[0].lower_ == "that":
+            tokens = tokens[1:]
+        if not tokens:
+            return None
+        start, end = tokens_span(tokens)
+        return ctx.quote(subject, start, end, False, token.text)
+    if token.dep_ == "parataxis" and token.head.sent == sent:
+        # "Trump's skepticism ... hurt the nominee, Graham said, since ...": the words around
+        # the attribution clause are what Graham said.
+        clause = list(token.subtree)
+        c_start, c_end = tokens_span(clause)
+        before = ctx.text[sent.start_char : c_start].rstrip().rstrip(",;:—–-").rstrip()
+        after_start = c_end
+        while after_start < sent.end_char and ctx.text[after_start] in " ,;:":
+            after_start += 1
+        after = ctx.text[after_start : sent.end_char].rstrip().rstrip(".!?").rstrip()
+        pieces = [(sent.start_char, sent.start_char + len(before))] if before else []
+        if after:
+            pieces.append((after_start, after_start + len(after)))
+        if not pieces or any(ch in ctx.text[sent.start_char : sent.end_char] for ch in "“”\""):
+            return None  # quotation marks: the direct reader's
+        return ctx.quote(subject, pieces[0][0], pieces[-1][1], False, token.text, pieces=pieces)
+    return None
+
+
+def _called(ctx: Context, token: Token) -> Quote | None:
+    """"X called for a moratorium" / "X called the charges fabricated": a demand or a claim."""
+    subject = subject_span(token)
+    if subject is None:
+        return None
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "for":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                start, end = tokens_span(list(objects[0].subtree))
+                return ctx.quote(subject, start, end, False, f"{token.text} for")
+    objects = [c for c in token.children if c.dep_ == "dobj"]
+    predicates = [c for c in token.children if c.dep_ in {"oprd", "xcomp", "ccomp"}]
+    if objects and predicates and predicates[0].i > objects[0].i:
+        start = tokens_span(list(objects[0].subtree))[0]
+        end = tokens_span(list(predicates[0].subtree))[1]
+        return ctx.quote(subject, start, end, False, token.text)
+    return None
+
+
+def _speaker_end(ctx: Context, start: int, end: int) -> int:
+    """"Cho Han-bum of the Korean Institute ..." -> the speaker is the person, not the whole phrase."""
+    mention = ctx.mention_at(start, end)
+    if (mention is not None and mention.start <= start + 1 and mention.label == "PERSON"
+            and re.match(r"\s+of\s", ctx.text[mention.end : mention.end + 5])):
+        return mention.end
+    return end
