@@ -54,12 +54,15 @@ def _reported(ctx: Context, sent: Span, token: Token) -> Quote | None:
         return None
     if lemma == "call":
         return _called(ctx, token)
-    if lemma not in REPORTING_VERBS:
+    comps = [c for c in token.children if c.dep_ == "ccomp"]
+    if not comps and lemma in INTENT_VERBS:
+        comps = [c for c in token.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}]
+    is_cue = lemma in REPORTING_VERBS or lemma in INTENT_VERBS
+    if not is_cue and not (comps and (lemma in EVIDENTIAL_VERBS or _opens_with_that(comps[0]))):
         return None
     subject = subject_span(token)
     if subject is None:
         return None
-    comps = [c for c in token.children if c.dep_ == "ccomp"]
     if comps:
         tokens = list(comps[0].subtree)
         if tokens and tokens[0].lower_ == "that":
@@ -85,6 +88,23 @@ def _reported(ctx: Context, sent: Span, token: Token) -> Quote | None:
             return None  # quotation marks: the direct reader's
         return ctx.quote(subject, pieces[0][0], pieces[-1][1], False, token.text, pieces=pieces)
     return None
+
+
+# Verbs that present a finding or a stance as someone's ("the poll shows ...", "they agreed ...").
+EVIDENTIAL_VERBS = frozenset(
+    "show find agree know reveal indicate learn realize realise signal feel reckon prove".split()
+)
+
+
+# Speech acts of commitment that take an infinitive ("X vowed to retaliate"): what was promised
+# or threatened is the content.  Plans and wishes ("X plans to", "X wants to") are not speech:
+# the events reader codes them as intentions, not as quotes.
+INTENT_VERBS = frozenset("promise pledge vow threaten urge warn".split())
+
+
+def _opens_with_that(clause: Token) -> bool:
+    """A complement clause opened by "that" ("X argued at length that ...") is a proposition."""
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
 
 
 def _called(ctx: Context, token: Token) -> Quote | None:

@@ -204,3 +204,16 @@ def test_the_speaker_is_never_inside_the_quotation_marks(pipeline: Pipeline) -> 
     [quote] = [q for q in analyse(pipeline, text).quotes if q.direct]
     assert quote.speaker.startswith("Ana Duarte")
     assert quote.speaker_span is not None and quote.speaker_span[0] > quote.end
+
+
+def test_findings_and_that_clauses_are_attributed(pipeline: Pipeline) -> None:
+    text = "A new poll by the Levada Center shows that most Russians oppose the war."
+    [quote] = analyse(pipeline, text).quotes
+    assert quote.cue == "shows" and quote.content == "most Russians oppose the war"
+    assert quote.speaker.startswith("A new poll")
+
+
+def test_a_vow_is_a_quote_but_a_plan_is_not(pipeline: Pipeline) -> None:
+    vow = analyse(pipeline, "Ana Duarte vowed to veto the treaty.").quotes
+    assert [(q.cue, q.content) for q in vow] == [("vowed", "to veto the treaty")]
+    assert analyse(pipeline, "Ana Duarte plans to visit Lisbon in May.").quotes == []
