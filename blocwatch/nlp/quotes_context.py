@@ -144,6 +144,9 @@ def subject_span(verb: Token) -> tuple[int, int] | None:
         if verb.dep_ in {"advcl", "xcomp", "conj"} and verb.head is not verb:
             verb = verb.head
             continue
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+            verb = verb.head.head  # "she began by saying ...": the one who began says it
+            continue
         break
     return None
 

@@ -26,11 +26,9 @@ def indirect_quotes(ctx: Context) -> list[Quote]:
             if quote is not None:
                 found.append(quote)
             continue
-        match = re.search(r",\s*according to ([^,.]{3,160})[.]?\s*$", s_text)
+        match = _ACCORDING_AFTER.search(s_text)
         if match:
-            sp = sent.start_char + match.start(1)
-            quote = ctx.quote((sp, _speaker_end(ctx, sp, sent.start_char + match.end(1))),
-                              sent.start_char, sent.start_char + match.start(), False, "according to")
+            quote = _according_after(ctx, sent, match)
             if quote is not None:
                 found.append(quote)
             continue
@@ -39,6 +37,25 @@ def indirect_quotes(ctx: Context) -> list[Quote]:
             if quote is not None:
                 found.append(quote)
     return found
+
+
+# "..., according to the Tax Foundation[, and ...]" / "... — according to the journal."
+_ACCORDING_AFTER = re.compile(r"\s*[,—–]\s*according to ([^,.;—–]{3,160})(?=[,.;—–]|\s*$)")
+_LEADING_LINK = re.compile(r"[\s,;—–]*(?:(?:and|but)\s+)?")
+
+
+def _according_after(ctx: Context, sent: Span, match: re.Match[str]) -> Quote | None:
+    """The claim before "according to X" — and its continuation after X, if the sentence goes on."""
+    base = sent.start_char
+    sp = base + match.start(1)
+    speaker = (sp, _speaker_end(ctx, sp, base + match.end(1)))
+    pieces = [(base, base + match.start())]
+    link = _LEADING_LINK.match(ctx.text, base + match.end(), sent.end_char)
+    tail_start = link.end() if link else base + match.end()
+    tail = ctx.text[tail_start : sent.end_char].rstrip().rstrip(".!?").rstrip()
+    if len(tail.split()) >= 3:
+        pieces.append((tail_start, tail_start + len(tail)))
+    return ctx.quote(speaker, pieces[0][0], pieces[-1][1], False, "according to", pieces=pieces)
 
 
 def _reported(ctx: Context, sent: Span, token: Token) -> Quote | None:
@@ -99,7 +116,7 @@ EVIDENTIAL_VERBS = frozenset(
 # Speech acts of commitment that take an infinitive ("X vowed to retaliate"): what was promised
 # or threatened is the content.  Plans and wishes ("X plans to", "X wants to") are not speech:
 # the events reader codes them as intentions, not as quotes.
-INTENT_VERBS = frozenset("promise pledge vow threaten urge warn".split())
+INTENT_VERBS = frozenset("promise pledge vow threaten urge warn tell ask order instruct advise".split())
 
 
 def _opens_with_that(clause: Token) -> bool:

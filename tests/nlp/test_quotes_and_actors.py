@@ -217,3 +217,21 @@ def test_a_vow_is_a_quote_but_a_plan_is_not(pipeline: Pipeline) -> None:
     vow = analyse(pipeline, "Ana Duarte vowed to veto the treaty.").quotes
     assert [(q.cue, q.content) for q in vow] == [("vowed", "to veto the treaty")]
     assert analyse(pipeline, "Ana Duarte plans to visit Lisbon in May.").quotes == []
+
+
+def test_according_to_in_the_middle_of_a_sentence(pipeline: Pipeline) -> None:
+    text = (
+        "Exports to China fell by a third in 2023, according to the Korea Development Institute, "
+        "and imports from Russia doubled over the same year."
+    )
+    [quote] = analyse(pipeline, text).quotes
+    assert quote.cue == "according to" and quote.speaker == "the Korea Development Institute"
+    assert quote.content == (
+        "Exports to China fell by a third in 2023 imports from Russia doubled over the same year"
+    )
+
+
+def test_a_speaker_found_through_by_saying(pipeline: Pipeline) -> None:
+    text = "Ana Duarte opened the session by saying that the treaty was dead."
+    [quote] = analyse(pipeline, text).quotes
+    assert quote.speaker == "Ana Duarte" and quote.content == "the treaty was dead"
