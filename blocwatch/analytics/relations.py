@@ -88,6 +88,13 @@ def event_day(event_date: str | None, published: date | None) -> tuple[date | No
     try:
         if len(text) >= 10:
             return date.fromisoformat(text[:10]), False
+        if len(text) == 8 and text[4:6] == "-W":
+            # An ISO week: the publication day when it falls in that week, else the week's Monday.
+            year, week = int(text[:4]), int(text[6:8])
+            monday = date.fromisocalendar(year, week, 1)
+            if published is not None and published.isocalendar()[:2] == (year, week):
+                return published, False
+            return monday, True
         if len(text) == 7:
             first = date(int(text[:4]), int(text[5:7]), 1)
         elif len(text) == 4:

@@ -408,5 +408,22 @@ def _date_for(
     if dates:
         at = frame.trigger.idx - segment.start_char
         start, end, value = min(dates, key=lambda d: min(abs(d[0] - at), abs(d[1] - at)))
-        return value
+        return event_date_value(value)
     return published.isoformat() if published else None
+
+
+_STORABLE_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?|-W\d{2})?$")
+_SEASON_DATE = re.compile(r"^(\d{4})-(?:SP|SU|FA|WI)$")
+
+
+def event_date_value(value: str) -> str | None:
+    """An event's date at a precision the store and the timelines understand.
+
+    Days, months, years and ISO weeks pass as they are; a season ("2018-FA") is told as its
+    year (a season has no month of its own to claim); a century or a TimeML reference gives no
+    usable date (None: the article's day stands in, as for undated events).
+    """
+    if _STORABLE_DATE.match(value):
+        return value
+    season = _SEASON_DATE.match(value)
+    return season.group(1) if season else None

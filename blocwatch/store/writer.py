@@ -74,7 +74,10 @@ class SaveResult:
     created: bool
 
 
-_ISO_PARTIAL = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+# A day, a month, a year, or an ISO week ("last week" has no truthful day or month: TimeML's form).
+_ISO_PARTIAL = re.compile(
+    r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?|-W(0[1-9]|[1-4]\d|5[0-3]))?$"
+)
 
 
 def url_key(url: str | None) -> str | None:
@@ -202,7 +205,7 @@ def _event_date(value: Any) -> str | None:
         return value.isoformat()[:10]
     if isinstance(value, str) and _ISO_PARTIAL.match(value):
         return value
-    raise InvalidRecordError(f"event date must be ISO YYYY[-MM[-DD]], got {value!r}")
+    raise InvalidRecordError(f"event date must be ISO YYYY[-MM[-DD]] or YYYY-Www, got {value!r}")
 
 
 def _check_spans(analysis: Analysis) -> None:

@@ -35,6 +35,9 @@ def test_event_day_resolution() -> None:
     assert event_day("2024", published) == (published, False)
     # ... otherwise it is the first day of the stated period, flagged approximate.
     assert event_day("2023-11", published) == (date(2023, 11, 1), True)
+    # An ISO week ("last week"): the publication day inside it, else its Monday, approximate.
+    assert event_day("2024-W08", published) == (published, False)
+    assert event_day("2024-W07", published) == (date(2024, 2, 12), True)
     assert event_day(None, published) == (published, False)
     assert event_day(None, None) == (None, False)
     assert event_day("2024-13", None) == (None, False)

@@ -17,7 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from blocwatch.knowledge import KnowledgeBase, load_knowledge_base
-from blocwatch.nlp.events import extract_events
+from blocwatch.nlp.events import event_date_value, extract_events
 from blocwatch.records import Actor, Event, Mention
 
 SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "north-korea-brics.txt"
@@ -293,3 +293,12 @@ def test_statements_about_acts_are_events(code, text: str, statement: tuple[str,
 def test_possibility_is_no_statement(code) -> None:  # type: ignore[no-untyped-def]
     events = code("Norway might send aid to Sudan.")
     assert all(e.plover != "AGREE" for e in events)
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [("2024-09-19", "2024-09-19"), ("2024-09", "2024-09"), ("2024", "2024"),
+     ("2024-W38", "2024-W38"), ("2018-FA", "2018"), ("20", None), ("PAST_REF", None)],
+)
+def test_event_dates_take_a_form_the_store_accepts(value: str, stored: str | None) -> None:
+    assert event_date_value(value) == stored

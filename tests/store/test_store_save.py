@@ -275,3 +275,12 @@ def test_event_keeps_its_flags(store: Store) -> None:
     assert got is not None
     (event,) = got["events"]
     assert (event["negated"], event["hypothetical"], event["date"]) == (True, True, "2024-05-07")
+
+
+@pytest.mark.parametrize("when", ["2024-W38", "2024-09", "2024", "2024-09-19"])
+def test_event_dates_at_every_precision_the_coder_gives_are_stored(store: Store, when: str) -> None:
+    analysis = river_talks()
+    analysis.events[0] = dataclasses.replace(analysis.events[0], date=when)
+    store.save_analysis(analysis)
+    with store.session() as s:
+        assert when in set(s.scalars(select(EventRow.event_date)))
