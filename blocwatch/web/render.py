@@ -116,8 +116,10 @@ def _accept_quality(header: str) -> dict[str, float]:
 
 
 def wants_json(request: Request, json_suffix: bool = False) -> bool:
-    """Whether to answer with JSON: a ``.json`` path, or ``Accept`` preferring JSON to HTML."""
-    if json_suffix or request.url.path.endswith(".json"):
+    """Whether to answer with JSON: a ``.json`` or ``/api/`` path, or ``Accept`` preferring JSON
+    to HTML.  (The API answers JSON whatever the client accepts, errors included.)"""
+    path = request.url.path
+    if json_suffix or path.endswith(".json") or path.startswith("/api/"):
         return True
     accept = _accept_quality(request.headers.get("accept", ""))
     as_json = accept.get("application/json", 0.0)

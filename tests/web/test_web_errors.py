@@ -41,3 +41,11 @@ def test_bad_page_number(client: TestClient) -> None:
     page = client.get("/?page=0")
     assert page.status_code == 422 and "page" in page.text
     assert client.get("/.json?page=zero").json()["error"]["status"] == 422
+
+
+def test_the_api_answers_errors_as_json_whatever_the_client_accepts(client: TestClient) -> None:
+    for accept in ("*/*", "text/html"):
+        missing = client.get("/api/no-such-thing", headers={"accept": accept})
+        assert missing.status_code == 404
+        assert missing.headers["content-type"].startswith("application/json")
+        assert missing.json()["error"] == {"status": 404, "message": "Nothing at /api/no-such-thing."}
