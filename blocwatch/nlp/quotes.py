@@ -157,11 +157,13 @@ def _direct_quotes(ctx: Context) -> list[Quote]:
                         cue, speaker_span = _nearest_cue(window, c_start, c_end, any_distance=True)
                 if cue is None and carried is not None and (rel_start, rel_end) == running:
                     cue, speaker_span = carried
-            if cue is None:
-                continue  # a quotation nobody is said to have said is not an attribution
+            # A quotation nobody is said to have said is not an attribution — unless it goes on
+            # from the statement before it ('"A," said X, a long title. "B"'): see below.
             pieces.append(_Piece(c_start, c_end, cue, speaker_span))
         for group in _split_statements(text, pieces):
             first = group[0]
+            if first.cue is None:
+                continue
             words = sum(len(text[p.start : p.end].split()) for p in group)
             if words < 4 or (len(group) == 1 and _is_title(text[first.start : first.end])):
                 continue  # scare quotes and titles are not statements
@@ -194,7 +196,7 @@ class _Piece:
 
     __slots__ = ("cue", "end", "speaker_span", "start")
 
-    def __init__(self, start: int, end: int, cue: str, speaker_span: tuple[int, int] | None) -> None:
+    def __init__(self, start: int, end: int, cue: str | None, speaker_span: tuple[int, int] | None) -> None:
         self.start, self.end, self.cue, self.speaker_span = start, end, cue, speaker_span
 
 
@@ -205,16 +207,19 @@ def _split_statements(text: str, pieces: list[_Piece]) -> list[list[_Piece]]:
     """Parts of one statement split around its attribution ("A," she said. "B") become one group.
 
     Two neighbouring parts are one statement when the short text between them holds their shared
-    cue (same verb, same speaker): the usual way news splits a long quote.  Anything else — two
-    quotes with their own cues, a gap with more narrative — stays apart.
+    cue (same verb, same speaker), or holds the first part's cue while the second has none of its
+    own ('"A," said X, a long title. "B"'): the usual ways news splits a long quote.  Anything
+    else — two quotes with their own cues, a gap with more narrative — stays apart, and a part
+    with no cue that continues nothing is dropped.
     """
     groups: list[list[_Piece]] = []
     for piece in pieces:
         if groups:
             last = groups[-1][-1]
             gap = text[last.end : piece.start]
-            if (piece.start - last.end <= _SPLIT_GAP and piece.cue == last.cue
-                    and piece.speaker_span == last.speaker_span and last.cue != ":"
+            same_cue = piece.cue == last.cue and piece.speaker_span == last.speaker_span
+            if (piece.start - last.end <= _SPLIT_GAP and (same_cue or piece.cue is None)
+                    and last.cue is not None and last.cue != ":"
                     and re.search(r"\b" + re.escape(last.cue) + r"\b", gap)
                     and not any(mark in gap.strip().strip("“”\"„,.:;") for mark in "“”\"")):
                 groups[-1].append(piece)
@@ -259,12 +264,15 @@ def _speaker_outside_quotes(
     subject = subject_span(verb)
     if subject is not None and not inside(subject):
         return subject
-    children = [c for c in verb.children if c.dep_ in _SPEAKER_DEPS and c.pos_ in {"PROPN", "NOUN", "PRON"}]
+    children = [c for c in verb.children if c.dep_ in _SPEAKER_DEPS and c.pos_ in {"PROPN", "NOUN", "PRON"}
+                and c.ent_type_ not in {"DATE", "TIME"}]  # "said Monday": when, not who
     for child in sorted(children, key=lambda c: abs(c.i - verb.i)):
         span = compact(child) if child.dep_ in {"dobj", "npadvmod"} else tokens_span(list(child.subtree))
         if not inside(span):
             return span
     for chunk in window.noun_chunks:
+        if chunk.root.ent_type_ in {"DATE", "TIME"}:
+            continue
         near = verb.i - 3 <= chunk.end - 1 < verb.i or verb.i < chunk.start <= verb.i + 2
         span = (chunk.start_char, chunk.end_char)
         if near and not inside(span):

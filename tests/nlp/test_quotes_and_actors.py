@@ -235,3 +235,19 @@ def test_a_speaker_found_through_by_saying(pipeline: Pipeline) -> None:
     text = "Ana Duarte opened the session by saying that the treaty was dead."
     [quote] = analyse(pipeline, text).quotes
     assert quote.speaker == "Ana Duarte" and quote.content == "the treaty was dead"
+
+
+def test_a_quote_goes_on_after_a_long_attribution(pipeline: Pipeline) -> None:
+    text = (
+        "\u201cThis is not a reform at all,\u201d said Ana Duarte, an economist who ran the budget "
+        "office for a decade and now chairs a think tank in Brasilia that advises the senate "
+        "on trade and tax policy. \u201cIt is a retreat dressed up as progress.\u201d"
+    )
+    [quote] = [q for q in analyse(pipeline, text).quotes if q.direct]
+    assert quote.content == "This is not a reform at all It is a retreat dressed up as progress."
+
+
+def test_a_day_next_to_the_verb_is_not_the_speaker(pipeline: Pipeline) -> None:
+    text = "\u201cWe will achieve justice in this case,\u201d the police chief said on Monday."
+    [quote] = [q for q in analyse(pipeline, text).quotes if q.direct]
+    assert quote.speaker == "the police chief"
