@@ -12,7 +12,10 @@ Two suites, told apart by what the folder holds:
   ``negative`` expect nothing, so whatever we code there is a false positive.
 * **PLOVER GSR** (records carry ``plover``): the share of gold events whose PLOVER type we find
   in the sentence (``type_accuracy``; every GSR record has one event), with precision over the
-  types we emit; per-type rows.  The GSR is coded in PLOVER 0.5b1, whose DEMAND, DISAPPROVE,
+  types we emit; per-type rows; and who did what to whom, as precision/recall/F1 over
+  (source country, target country, type) triples (``triple_*``: a person or organisation counts
+  for its country, blocs and IGOs as ``IGO``, a missing side as ``---``; compound sides expand).
+  The GSR is coded in PLOVER 0.5b1, whose DEMAND, DISAPPROVE,
   INVESTIGATE and FIGHT became REQUEST, ACCUSE, ACCUSE and ASSAULT in the 2021 ontology we
   emit; gold labels are mapped so (``plover_2021``) rather than scoring a renamed category as
   an error.  Negated events do not count; intentions do (PLOVER codes "threatened to" and
@@ -35,7 +38,7 @@ from typing import Any
 from blocwatch.evaluation.metrics import PRF, Report
 from blocwatch.knowledge import load_knowledge_base
 from blocwatch.nlp.pipeline import Pipeline, get_pipeline
-from blocwatch.records import Article, Event
+from blocwatch.records import Actor, Article, Event
 
 __all__ = ["evaluate"]
 
@@ -107,9 +110,35 @@ def plover_2021(kind: str) -> str:
     return _PLOVER_2021.get(kind.upper(), kind.upper())
 
 
+def _gold_triples(record: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """(source country, target country, PLOVER type) of a GSR record; compound sides expand."""
+    triples = set()
+    for event in record.get("expected", []):
+        if not event.get("plover"):
+            continue
+        sources = [side[0] or "---" for side in event.get("source") or []] or ["---"]
+        targets = [side[0] or "---" for side in event.get("target") or []] or ["---"]
+        triples |= {(a, b, plover_2021(event["plover"])) for a in sources for b in targets}
+    return triples
+
+
+def _country(actor_id: str | None, actors: dict[str, Actor]) -> str:
+    """The GSR's side code of one of our actors: a state's ISO3, a person's or an organisation's
+    country, ``IGO`` for blocs and intergovernmental organisations, ``---`` when unknown."""
+    actor = actors.get(actor_id or "")
+    if actor is None:
+        return "---"
+    if actor.kind in ("igo", "bloc"):
+        return "IGO"
+    if actor.kind == "state":
+        return actor.id[:3]
+    return (actor.country or "---")[:3]
+
+
 def _plover(folder: Path, limit: int | None) -> Report:
     pipeline = get_pipeline()
     overall = PRF()
+    triples = PRF()
     categories: dict[str, PRF] = {}
     hits = total = 0
     records = list(_records(folder, limit))
@@ -120,13 +149,20 @@ def _plover(folder: Path, limit: int | None) -> Report:
             gold = set()
         predicted = {e.plover for e in analysis.events if not e.negated}
         overall.add(gold, predicted)
+        actors = {a.id: a for a in analysis.actors}
+        triples.add(set() if record.get("negative") else _gold_triples(record),
+                    {(_country(e.source, actors), _country(e.target, actors), e.plover)
+                     for e in analysis.events if not e.negated})
         for kind in gold | predicted:
             categories.setdefault(kind, PRF()).add(gold & {kind}, predicted & {kind})
         hits += len(gold & predicted)
         total += len(gold)
     accuracy = round(hits / total, 4) if total else 0.0
     return Report("events (PLOVER type)", str(folder), overall, categories,
-                  {"records": len(records), "type_accuracy": accuracy})
+                  {"records": len(records), "type_accuracy": accuracy,
+                   # Who did what to whom: (source country, target country, type) triples.
+                   "triple_precision": round(triples.precision, 4),
+                   "triple_recall": round(triples.recall, 4), "triple_f1": round(triples.f1, 4)})
 
 
 def evaluate(folder: Path, limit: int | None = None) -> Report:

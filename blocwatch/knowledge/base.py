@@ -221,6 +221,14 @@ def _with_sector(actor: Actor, sector: str) -> Actor:
     return replace(actor, sector=sector, cameo=cameo_code(base, sector))
 
 
+def _has_plural(demonym: str) -> bool:
+    """Whether a demonym takes a plural "-s" (Afghans, Iraqis, Palestinians), unlike the ones
+    that are their own plural (Chinese, French, British, Swiss)."""
+    return bool(demonym) and " " not in demonym and not demonym.lower().endswith(
+        ("ese", "sh", "ch", "ss", "s", "x", "z")
+    )
+
+
 def _forms_of(entry: Entry) -> Iterator[tuple[str, str]]:
     yield entry.name, "name"
     if entry.official_name:
@@ -229,6 +237,8 @@ def _forms_of(entry: Entry) -> Iterator[tuple[str, str]]:
         yield alias, "alias"
     for demonym in entry.demonyms:
         yield demonym, "demonym"
+        if _has_plural(demonym):
+            yield demonym + "s", "demonym"  # "the Palestinians reject ...": the people, the state
     seats = set(entry.seats)
     for metonym in entry.metonyms:
         yield metonym, "seat" if metonym in seats else "metonym"

@@ -53,6 +53,24 @@ def test_plover_scoring_on_our_records(tmp_path: Path) -> None:
     assert report.categories["SUPPORT"].fp == 1
 
 
+def test_plover_triples_count_who_did_what_to_whom(tmp_path: Path) -> None:
+    folder = _write(
+        tmp_path / "triples",
+        [
+            {"id": "a", "text": "France attacked Germany on Monday.", "date": "2024-01-01",
+             "expected": [{"plover": "FIGHT", "source": [["FRA", "GOV"]], "target": [["DEU", None]]}],
+             "negative": False},
+            {"id": "b", "text": "Italian and Greek officials met in Rome.", "date": "2024-01-01",
+             "expected": [{"plover": "CONSULT", "source": [["ITA", "GOV"], ["GRC", "GOV"]],
+                           "target": [["ESP", None]]}], "negative": False},
+        ],
+    )  # fmt: skip
+    report = evaluate(folder)
+    # a: (FRA, DEU, ASSAULT) is found; b: the two gold triples name a target we cannot find.
+    assert report.facts["triple_recall"] == round(1 / 3, 4)
+    assert 0 < report.facts["triple_precision"] <= 1
+
+
 @pytest.mark.shared
 def test_gate_petrarch2_unit_suite() -> None:
     folder = SHARED / "petrarch2-unit"

@@ -115,6 +115,19 @@ def test_ambiguous_forms_are_not_guessed(kb):
     assert kb.lookup("Congolese") is None
 
 
+@pytest.mark.parametrize(
+    ("people", "state_id"),
+    [("Palestinians", "PSE"), ("the Israelis", "ISR"), ("Afghans", "AFG"), ("Iraqis", "IRQ")],
+)
+def test_a_people_in_the_plural_names_its_state(kb, people, state_id):
+    assert kb.lookup(people).id == state_id
+
+
+def test_demonyms_that_are_their_own_plural_get_no_s(kb):
+    forms = {form for form, _, _ in kb.surface_forms()}
+    assert "Chinese" in forms and "Chineses" not in forms and "Swisss" not in forms
+
+
 def test_surface_forms_cover_names_aliases_demonyms_metonyms(kb):
     forms = {(form, actor_id, how) for form, actor_id, how in kb.surface_forms()}
     assert ("North Korea", "PRK", "name") in forms
