@@ -273,7 +273,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the report as JSON.
 LimitOpt = Annotated[int | None, typer.Option("--limit", help="Score only the first N items.")]
 
 
+# While `eval all --json` runs, each evaluation's report is collected here instead of printed.
+_collected: list[Any] | None = None
+
+
 def _report(report: Any, as_json: bool) -> None:
+    if _collected is not None:
+        _collected.append(report if isinstance(report, dict) else report.as_dict())
+        return
     typer.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.table())
 
 
@@ -300,8 +307,11 @@ def eval_extraction_cmd(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt
 
     _need(data)
     result = eval_extraction(data, limit=limit)
-    if as_json:
-        typer.echo(json.dumps(result, indent=2))
+    if as_json or _collected is not None:
+        if _collected is not None:
+            _collected.append(result)
+        else:
+            typer.echo(json.dumps(result, indent=2))
         return
     typer.echo(f"extraction on {data} ({result['pages']} pages)")
     typer.echo(f"{'':12} {'P':>7} {'R':>7} {'F1':>7} {'exact':>7}")
@@ -349,8 +359,11 @@ def eval_events(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None)
 
 
 @eval_app.command("all")
-def eval_all(data: DataOpt = Path("../shared/eval"), limit: LimitOpt = None) -> None:
-    """Every evaluation whose gold data is found under DATA."""
+def eval_all(
+    data: DataOpt = Path("../shared/eval"), as_json: JsonOpt = False, limit: LimitOpt = None
+) -> None:
+    """Every evaluation whose gold data is found under DATA (--json: one JSON list of reports)."""
+    global _collected
     tasks = [
         ("extraction", data / "extraction" / "scrapinghub-article-extraction", eval_extraction_cmd),
         ("ner", data / "ner" / "conll2003" / "dev.txt", eval_ner),
@@ -360,12 +373,20 @@ def eval_all(data: DataOpt = Path("../shared/eval"), limit: LimitOpt = None) -> 
         ("actors", data / "relations" / "re3d", eval_actors),
         ("dates", data / "time" / "tempeval3" / "Evaluation" / "te3-platinum", eval_dates),
     ]
+    reports: list[Any] = []
     for name, path, command in tasks:
         if not path.exists():
-            typer.echo(f"{name}: skipped, no gold data at {path}")
+            (_err if as_json else typer.echo)(f"{name}: skipped, no gold data at {path}")
             continue
-        command(data=path, as_json=False, limit=limit)
-        typer.echo("")
+        _collected = reports if as_json else None
+        try:
+            command(data=path, as_json=as_json, limit=limit)
+        finally:
+            _collected = None
+        if not as_json:
+            typer.echo("")
+    if as_json:
+        typer.echo(json.dumps(reports, indent=2))
 
 
 @app.command("settings")
