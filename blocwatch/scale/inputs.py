@@ -57,7 +57,8 @@ def split_inputs(inputs: Sequence[str], settings: Settings) -> Iterator[RecordRe
         if len(scheme) > 1 and "://" in item:
             yield RecordRef("error", item, problem="backfill reads files and directories, not URLs")
             continue
-        path = Path(item)
+        # Absolute: executors on other machines (or in other working directories) read the refs.
+        path = Path(item).absolute()
         if path.is_dir():
             found = False
             for child in sorted(path.rglob("*")):

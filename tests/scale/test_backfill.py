@@ -49,6 +49,17 @@ def test_a_warc_is_split_into_its_article_records(tmp_path: Path) -> None:
     assert partition_count(10_000, 2) == 40  # at most 250 records a partition
 
 
+def test_relative_inputs_become_absolute_for_the_executors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_warc(tmp_path / "one.warc.gz", STORIES, "wire.example.net", gz=True)
+    monkeypatch.chdir(tmp_path)
+    refs = list(split_inputs(["one.warc.gz", "missing.jsonl"], SETTINGS))
+    # An executor in another working directory (or on another machine) reads these paths.
+    assert {r.path for r in refs if r.kind == "warc"} == {str(tmp_path / "one.warc.gz")}
+    assert refs[-1].kind == "error" and refs[-1].path == str(tmp_path / "missing.jsonl")
+
+
 def test_local_backfill_writes_every_table_with_its_schema(tmp_path: Path) -> None:
     inputs = archives(tmp_path / "in")
     summary = backfill(inputs, tmp_path / "out", SETTINGS, engine="local")
