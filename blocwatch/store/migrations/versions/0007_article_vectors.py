@@ -7,7 +7,7 @@ They are computed lazily, on first need, and deleted with their article.
 Written by hand to match blocwatch/store/models.py (a test compares the two).
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0004 (numbers 0005 and 0006 were never used)
 """
 
 from __future__ import annotations
