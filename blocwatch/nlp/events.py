@@ -273,6 +273,13 @@ def _events_of(
         implicit = _implicit_target(frame, segment, index, {a for a, _ in sources})
         if implicit is not None:
             targets = [(implicit, trigger)]
+    location = _location(frame, index, actors)
+    if (not targets and len(sources) == 1 and not frame.event.symmetric and not frame.pattern
+            and location is not None and location in actors and location not in {a for a, _ in sources}
+            and location != actors[sources[0][0]].country):
+        # An act done in another state with no one named as its object is done to that state
+        # ("Serbia lifted a curfew in Montenegro", "NATO troops arrived in Bosnia").
+        targets = [(location, trigger)]
     pairs: list[tuple[tuple[str, Token] | None, tuple[str, Token] | None]]
     if frame.nominal and frame.event.symmetric and not targets and len(sources) < 2:
         return []  # "the ASEAN summit": one party of a meeting is no event
@@ -292,7 +299,6 @@ def _events_of(
         negated = False  # "WILL NOT *": the dictionary's code already is the negated act
     if frame.statement:
         hypothetical = False  # "Y must return it": the demand was made
-    location = _location(frame, index, actors)
     shown = " ".join(w.text for w in frame.words)
     out = []
     for source, target in pairs:

@@ -336,6 +336,10 @@ def targets_of(frame: Frame) -> list[Token]:
             found += subject
         found += [c for c in trigger.children if c.dep_ in {"dobj", "dative"}]
         heads += [c for c in trigger.children if c.dep_ == "dobj"]
+    if frame.nominal and frame.carrier is not None:
+        # "Finland will give Tanzania a grant": the carrier's indirect object receives the act.
+        found += [c for c in frame.carrier.children
+                  if c.dep_ == "dative" and c.pos_ in {"PROPN", "NOUN", "PRON"}]
     if frame.nominal and frame.words and frame.words[0].i != trigger.i:
         # Relation frames: "strengthen its ties with X" -- the with-phrase may hang on the verb.
         heads.append(frame.words[0])

@@ -302,3 +302,16 @@ def test_possibility_is_no_statement(code) -> None:  # type: ignore[no-untyped-d
 )
 def test_event_dates_take_a_form_the_store_accepts(value: str, stored: str | None) -> None:
     assert event_date_value(value) == stored
+
+
+def test_an_act_done_in_another_state_is_done_to_it(code) -> None:  # type: ignore[no-untyped-def]
+    events = code("Serbia lifted a night curfew in Montenegro on Sunday.")
+    assert ("SRB", "MNE", "CONCEDE") in triples(events)
+    # ... but a meeting's venue is not a party to it, and a state acting at home has no target.
+    assert ("JPN", "KOR", "CONSULT") in triples(code("Japan and South Korea met in Tokyo."))
+    assert all(e.target is None for e in code("France lifted a night curfew in France."))
+
+
+def test_the_indirect_object_of_give_receives_the_aid(code) -> None:  # type: ignore[no-untyped-def]
+    events = code("Finland will give Tanzania a grant of 60 million dollars.")
+    assert ("FIN", "TZA", "AID") in triples(events)
