@@ -110,14 +110,19 @@ def plover_2021(kind: str) -> str:
     return _PLOVER_2021.get(kind.upper(), kind.upper())
 
 
+# The GSR keeps a few pre-ISO CAMEO country codes; our actors carry ISO 3166 alpha-3.
+_GSR_CODES = {"ITL": "ITA", "JAP": "JPN", "VTN": "VNM"}
+
+
 def _gold_triples(record: dict[str, Any]) -> set[tuple[str, str, str]]:
     """(source country, target country, PLOVER type) of a GSR record; compound sides expand."""
     triples = set()
     for event in record.get("expected", []):
         if not event.get("plover"):
             continue
-        sources = [side[0] or "---" for side in event.get("source") or []] or ["---"]
-        targets = [side[0] or "---" for side in event.get("target") or []] or ["---"]
+        sources = [_GSR_CODES.get(side[0], side[0]) or "---" for side in event.get("source") or []]
+        targets = [_GSR_CODES.get(side[0], side[0]) or "---" for side in event.get("target") or []]
+        sources, targets = sources or ["---"], targets or ["---"]
         triples |= {(a, b, plover_2021(event["plover"])) for a in sources for b in targets}
     return triples
 

@@ -282,12 +282,16 @@ def find_mentions(
             if entry is not None:
                 actor = state.entry_actor(entry)
                 label = _HOW_LABEL.get(how) or _KIND_LABEL.get(entry.kind, "ORG")
+        if how == "demonym" and span.start > 0 and doc[span.start - 1].lower_ == "ethnic":
+            # "ethnic Albanians in south Serbia" are a people, not Albania's state.
+            resolved.append((span, "ETHNIC", None))
+            continue
         if actor is not None:
             for i in range(span.start, span.end):
                 mentions_at[i] = actor
         resolved.append((span, label, actor))
     for index, (span, label, actor) in enumerate(resolved):
-        if actor is None and label != "PERSON":
+        if actor is None and label not in ("PERSON", "ETHNIC"):
             actor = _resolve(span, label, state, mentions_at)
             if actor is not None:
                 for i in range(span.start, span.end):
@@ -305,7 +309,7 @@ def find_mentions(
                 text=trimmed,
                 start=span.start_char,
                 end=span.start_char + len(trimmed),
-                label=label or "ORG",
+                label="NORP" if label == "ETHNIC" else (label or "ORG"),
                 actor=actor.id if actor else None,
                 sentence_index=bisect_right(sent_starts, span.start_char) - 1,
             )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from blocwatch.evaluation.events import evaluate, plover_2021
+from blocwatch.evaluation.events import _gold_triples, evaluate, plover_2021
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "eval" / "events"
 
@@ -67,6 +67,9 @@ def test_plover_triples_count_who_did_what_to_whom(tmp_path: Path) -> None:
     )  # fmt: skip
     report = evaluate(folder)
     # a: (FRA, DEU, ASSAULT) is found; b: the two gold triples name a target we cannot find.
+    assert _gold_triples({"expected": [{"plover": "AGREE", "source": [["JAP", None]], "target": []}]}) == {
+        ("JPN", "---", "AGREE")
+    }  # the GSR's pre-ISO codes are read as ISO 3166
     assert report.facts["triple_recall"] == round(1 / 3, 4)
     assert 0 < report.facts["triple_precision"] <= 1
 

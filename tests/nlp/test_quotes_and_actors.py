@@ -251,3 +251,10 @@ def test_a_day_next_to_the_verb_is_not_the_speaker(pipeline: Pipeline) -> None:
     text = "\u201cWe will achieve justice in this case,\u201d the police chief said on Monday."
     [quote] = [q for q in analyse(pipeline, text).quotes if q.direct]
     assert quote.speaker == "the police chief"
+
+
+def test_an_ethnic_group_is_not_its_namesake_state(pipeline: Pipeline) -> None:
+    text = "Ethnic Albanians in south Serbia demanded autonomy. Albanian officials said nothing."
+    a = analyse(pipeline, text)
+    by_text = {m.text: m.actor for m in a.mentions}
+    assert by_text["Albanians"] is None and by_text["Albanian"] == "ALB" and by_text["Serbia"] == "SRB"
