@@ -235,8 +235,15 @@ def _subject_tokens(verb: Token) -> tuple[list[Token], bool]:
             return [child], False
     for child in verb.children:
         if child.dep_ == "nsubjpass":
+            if verb.lemma_.lower() in _STATIVE_PASSIVES and not agent_tokens(verb):
+                return [child], False  # "Israel is opposed to French mediation": Israel opposes
             return [child], True
     return [], False
+
+
+# Participles that, after "be" and with no "by" agent, state the subject's own stance toward
+# someone ("is opposed to", "is committed to", "is allied with"), not something done to it.
+_STATIVE_PASSIVES = frozenset("oppose commit ally align dedicate devote".split())
 
 
 def agent_tokens(verb: Token) -> list[Token]:

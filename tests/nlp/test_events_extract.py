@@ -315,3 +315,9 @@ def test_an_act_done_in_another_state_is_done_to_it(code) -> None:  # type: igno
 def test_the_indirect_object_of_give_receives_the_aid(code) -> None:  # type: ignore[no-untyped-def]
     events = code("Finland will give Tanzania a grant of 60 million dollars.")
     assert ("FIN", "TZA", "AID") in triples(events)
+
+
+def test_a_stance_after_be_is_the_subjects_own(code) -> None:  # type: ignore[no-untyped-def]
+    assert ("ISR", "FRA", "REJECT") in triples(code("Israel is opposed to French mediation."))
+    # With a "by" agent it is a true passive.
+    assert ("DEU", "FRA", "REJECT") in triples(code("France was opposed by Germany."))
