@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 DEB_PACKAGES := chromium chromium-driver
 
-.PHONY: install install-test system-packages run test test-fast lint eval bench clean
+.PHONY: install install-test system-packages run test test-fast lint eval bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,15 @@ system-packages:
 run: install
 	$(BIN)/blocwatch run
 
+# Two passes: SQLite, then every database-using test (browser ones too: they are cheap) again on
+# the PostgreSQL server ($BLOCWATCH_TEST_POSTGRES_URL, default 127.0.0.1:5432 db test; one schema
+# per test, dropped after; tests/conftest.py).  Without a server the second pass fails, as it
+# should in CI; `make test TEST_POSTGRES=0` skips it.
+TEST_POSTGRES ?= 1
 test: install-test
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q -m "not postgres"
+	@if [ "$(TEST_POSTGRES)" != 0 ]; then set -x; \
+	  BLOCWATCH_TEST_BACKEND=postgresql $(BIN)/python -m pytest -n 2 -q; fi
 
 test-fast: install-test
 	$(BIN)/python -m pytest -q -x -m "not browser and not slow"
@@ -49,6 +56,10 @@ test-fast: install-test
 lint: install-test
 	$(BIN)/ruff check blocwatch tests bench scripts
 	$(BIN)/mypy blocwatch
+
+# docs/cli.md, docs/settings.md and the generated tables of docs/*.md (tests/test_docs.py checks them).
+docs: install
+	$(BIN)/python -m blocwatch.docs_gen write
 
 eval: install
 	$(BIN)/blocwatch eval all --data ../shared/eval
@@ -58,6 +69,7 @@ bench: install
 	$(BIN)/python bench/bench_analyze.py
 	$(BIN)/python bench/bench_actors.py
 	$(BIN)/python bench/bench_web_latency.py
+	$(BIN)/python bench/bench_memory.py --articles 10000 --words-per-article 300
 	$(PIP) install --quiet -e '.[spark]' && $(BIN)/python bench/bench_spark.py
 
 clean:

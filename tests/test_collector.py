@@ -129,7 +129,7 @@ def pipeline() -> Pipeline:
 
 
 def settings_for(store: Store) -> Settings:
-    return Settings(database_url=store.url, fetch_timeout=5.0)
+    return Settings(database_url=store.url, fetch_timeout=5.0, allow_private_addresses=True)
 
 
 async def poll_all(store: Store, pipeline: Pipeline, collect: object = None) -> dict[str, str]:
@@ -284,10 +284,10 @@ SCRIPT = textwrap.dedent("""
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_signals_stop_the_site_and_the_collector(tmp_path: Path, signum: int) -> None:
+def test_signals_stop_the_site_and_the_collector(tmp_path: Path, backend_url: str, signum: int) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-c", SCRIPT, f"sqlite:///{tmp_path / 'run.db'}"],
+        [sys.executable, "-c", SCRIPT, backend_url],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
     )  # fmt: skip
     try:

@@ -26,8 +26,9 @@ Rules, chosen so that a number on the site never overstates what the news said:
   a think-tank's report is not the state's act.  Without roll-up only the exact ids count.
 * Self-relations (both sides the same actor after roll-up) are left out.
 
-Everything is plain SQLAlchemy over ``events``, ``articles`` and ``actors`` (one indexed query;
-bucketing happens in Python so it behaves the same on SQLite and PostgreSQL).
+Everything is plain SQLAlchemy over ``events``, ``articles`` and ``actors`` (each side's ids, then
+one query on the events indexes; bucketing happens in Python so it behaves the same on SQLite and
+PostgreSQL).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from blocwatch.store.models import ActorRow, ArticleRow, EventRow
@@ -122,12 +123,19 @@ def _next_period(start: date, granularity: Granularity) -> date:
     return date(start.year + (start.month == 12), start.month % 12 + 1, 1)
 
 
-def _side(column: Any, actor_id: str, rollup: bool) -> Any:
-    """``column`` names ``actor_id`` (or, with roll-up, one of the persons of that country)."""
+def _side_ids(session: Session, actor_id: str, rollup: bool) -> list[str]:
+    """The stored ids that count as ``actor_id``: itself and, with roll-up, its persons.
+
+    Looked up first and handed to the events query as a list (``IN (...)``) rather than as a
+    subquery: a list is an index condition, so PostgreSQL reads the pair's rows from the
+    (source, target) and (target) indexes.  With ``IN (subquery)`` inside the ORs it scanned the
+    whole table in id order instead — seconds at ten million events (bench/bench_pg_timeline.py)."""
     if not rollup:
-        return column == actor_id
-    persons = select(ActorRow.id).where(ActorRow.kind.in_(ROLLUP_KINDS), ActorRow.country == actor_id)
-    return or_(column == actor_id, column.in_(persons.scalar_subquery()))
+        return [actor_id]
+    persons = session.scalars(
+        select(ActorRow.id).where(ActorRow.kind.in_(ROLLUP_KINDS), ActorRow.country == actor_id)
+    )
+    return [actor_id, *sorted(set(persons) - {actor_id})]
 
 
 def _effective(actor_id: str | None, kind: str | None, country: str | None, rollup: bool) -> str | None:
@@ -146,16 +154,20 @@ def fetch_pair_events(
     """
     src, tgt = aliased(ActorRow), aliased(ActorRow)
     e = EventRow
-    forward = _side(e.source_actor_id, a, rollup)
+    a_ids = _side_ids(session, a, rollup)
+    b_ids = _side_ids(session, b, rollup) if b is not None else []
+    forward: ColumnElement[bool] = e.source_actor_id.in_(a_ids)
     if b is not None:
-        forward = and_(forward, _side(e.target_actor_id, b, rollup))
+        forward = and_(forward, e.target_actor_id.in_(b_ids))
     if directed:
         where = forward
     elif b is not None:
-        where = or_(forward, and_(_side(e.source_actor_id, b, rollup), _side(e.target_actor_id, a, rollup)))
+        where = or_(forward, and_(e.source_actor_id.in_(b_ids), e.target_actor_id.in_(a_ids)))
     else:
-        where = or_(forward, _side(e.target_actor_id, a, rollup))
-    rows = session.execute(
+        where = or_(forward, e.target_actor_id.in_(a_ids))
+    # Core execution on the session's connection, unpacked by position: the ORM's row handling
+    # was two thirds of a busy pair's timeline (thousands of rows; bench/bench_pg_timeline.py).
+    rows = session.connection().execute(
         select(
             e.id, e.article_id, e.source_actor_id, e.target_actor_id, e.plover, e.quad_class,
             e.intensity, e.negated, e.hypothetical, e.event_date, ArticleRow.published,
@@ -168,17 +180,20 @@ def fetch_pair_events(
         .order_by(e.id)
     )
     out = []
-    for r in rows:
-        source = _effective(r[2], r[11], r[12], rollup)
-        target = _effective(r[3], r[13], r[14], rollup)
+    for (event_id, article_id, source_actor, target_actor, plover, quad_class, intensity, negated,
+         hypothetical, event_date, published, source_kind, source_country, target_kind, target_country,
+         tone) in rows:  # fmt: skip
+        source = _effective(source_actor, source_kind, source_country, rollup)
+        target = _effective(target_actor, target_kind, target_country, rollup)
         if source is not None and source == target:
             continue  # e.g. a minister addressing her own government
-        day, approximate = event_day(r.event_date, r.published)
+        day, approximate = event_day(event_date, published)
         out.append(PairEvent(
-            id=int(r.id), article_id=str(r.article_id), source=source, target=target,
-            source_actor=r[2], target_actor=r[3], plover=str(r.plover), quad_class=int(r.quad_class),
-            intensity=float(r.intensity), negated=bool(r.negated), hypothetical=bool(r.hypothetical),
-            day=day, approximate=approximate, tone=None if r.tone is None else float(r.tone),
+            id=int(event_id), article_id=str(article_id), source=source, target=target,
+            source_actor=source_actor, target_actor=target_actor, plover=str(plover),
+            quad_class=int(quad_class), intensity=float(intensity), negated=bool(negated),
+            hypothetical=bool(hypothetical), day=day, approximate=approximate,
+            tone=None if tone is None else float(tone),
         ))
     out.sort(key=lambda ev: (ev.day or date.max, ev.id))
     return out

@@ -12,7 +12,14 @@ SQLite is the default back end, so it gets the care a server would otherwise giv
   read lock is upgraded, which ``busy_timeout`` cannot resolve.
 
 PostgreSQL URLs without a driver (``postgresql://``, ``postgres://``) are pointed at psycopg 3,
-the driver we install.
+the driver we install.  A PostgreSQL engine keeps a :class:`~sqlalchemy.pool.QueuePool` per
+process: ``database_pool_size`` connections stay open, up to ``database_max_overflow`` more are
+opened under load (the web server runs sync routes on a thread pool, one connection per request in
+flight) and closed when returned; a request beyond both waits up to ``pool_timeout`` (30 s) for
+a free one.  Both sizes come from the settings (``BLOCWATCH_DATABASE_POOL_SIZE`` /
+``BLOCWATCH_DATABASE_MAX_OVERFLOW`` or ``blocwatch.toml``) unless the caller passes
+``pool_size`` / ``max_overflow``.  ``pool_pre_ping`` tests a connection before handing it out,
+so a server restart or an idle connection closed by a firewall costs a reconnect, not an error.
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.pool import StaticPool
 
-__all__ = ["BEGIN_OPTION", "BUSY_TIMEOUT_MS", "make_engine", "normalise_url", "is_sqlite"]
+from blocwatch.settings import load_settings
+
+__all__ = ["BEGIN_OPTION", "BUSY_TIMEOUT_MS", "make_engine", "normalise_url", "is_sqlite", "pool_sizes"]
 
 #: Execution option naming the SQLite ``BEGIN`` mode (``DEFERRED`` | ``IMMEDIATE`` | ``EXCLUSIVE``).
 BEGIN_OPTION = "blocwatch_begin"
@@ -49,11 +58,21 @@ def _is_memory(url: URL) -> bool:
     return database in ("", ":memory:") or "mode=memory" in str(url)
 
 
+def pool_sizes() -> tuple[int, int]:
+    """``(database_pool_size, database_max_overflow)`` from the settings (environment, file)."""
+    settings = load_settings()
+    return settings.database_pool_size, settings.database_max_overflow
+
+
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     """An Engine for ``url`` with the per-back-end connection settings described above."""
     parsed = normalise_url(url)
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
+        if kwargs.get("poolclass") is None:
+            pool_size, max_overflow = pool_sizes()
+            kwargs.setdefault("pool_size", pool_size)
+            kwargs.setdefault("max_overflow", max_overflow)
         return create_engine(parsed, **kwargs)
 
     connect_args: dict[str, Any] = dict(kwargs.pop("connect_args", {}))

@@ -114,14 +114,14 @@ def test_deterministic(filled: Store) -> None:
 
 
 @pytest.mark.shared
-def test_seed_camps(sqlite_url: str) -> None:
+def test_seed_camps(backend_url: str) -> None:
     if not SEED.exists():
         pytest.skip(f"the shared seed page is not available at {SEED}")
     from blocwatch.ingest import parse_text_page
     from blocwatch.nlp.pipeline import get_pipeline
 
     article = parse_text_page(SEED.read_text(encoding="utf-8"), input_name=str(SEED))
-    with Store(sqlite_url) as store:
+    with Store(backend_url) as store:
         store.save_analysis(get_pipeline().analyze(article))
         with store.session() as session:
             result = camps(session)

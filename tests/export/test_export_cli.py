@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 import typer
 from export_samples import note, summit
+from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from blocwatch.cli_export import export
@@ -74,6 +75,7 @@ def test_usage_errors_exit_2_and_leave_no_file(
     assert not folder.exists() or list(folder.iterdir()) == []
 
 
+@pytest.mark.sqlite_only("an export must not leave a new, empty SQLite file behind")
 def test_missing_database_is_not_created(tmp_path: Path) -> None:
     path = tmp_path / "none.db"
     result = invoke("--format", "csv", "--database-url", f"sqlite:///{path}")
@@ -81,10 +83,10 @@ def test_missing_database_is_not_created(tmp_path: Path) -> None:
     assert not path.exists()
 
 
-def test_unmigrated_database_is_refused(tmp_path: Path) -> None:
-    import sqlite3
+def test_unmigrated_database_is_refused(backend_url: str) -> None:
+    if backend_url.startswith("sqlite"):  # an existing but empty file; PostgreSQL: an empty schema
+        import sqlite3
 
-    path = tmp_path / "empty.db"
-    sqlite3.connect(path).close()
-    result = invoke("--format", "csv", "--database-url", f"sqlite:///{path}")
+        sqlite3.connect(make_url(backend_url).database or "").close()
+    result = invoke("--format", "csv", "--database-url", backend_url)
     assert result.exit_code == 1 and "no blocwatch schema" in result.stderr

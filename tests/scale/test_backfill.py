@@ -146,7 +146,8 @@ def spark() -> Iterator[Any]:
 
 @pytest.mark.spark
 @pytest.mark.parametrize("writer", ["arrow", "spark"])
-def test_spark_backfill_equals_the_local_engine(tmp_path: Path, spark: Any, writer: str) -> None:
+def test_spark_backfill_equals_the_local_engine(tmp_path: Path, spark: Any, writer: str,
+                                               backend_url: str) -> None:  # fmt: skip
     inputs = archives(tmp_path / "in")
     summary = backfill(inputs, tmp_path / "spark", SETTINGS, engine="spark", spark=spark, writer=writer)
     assert summary.master == "local[2]" and summary.partitions == 8
@@ -159,7 +160,7 @@ def test_spark_backfill_equals_the_local_engine(tmp_path: Path, spark: Any, writ
     assert canonical(tmp_path / "spark") == canonical(tmp_path / "local")
     manifest = json.loads((tmp_path / "spark" / MANIFEST).read_text())
     assert manifest["engine"] == "spark" and manifest["rows"]["articles"] == 12
-    with Store(f"sqlite:///{tmp_path / 'db.sqlite'}") as store:  # Spark's files load as well
+    with Store(backend_url) as store:  # Spark's files load as well
         loaded = load(tmp_path / "spark", store)
     assert (loaded.created, loaded.bad_inputs) == (12, 4)
 

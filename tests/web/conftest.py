@@ -1,9 +1,13 @@
-"""Fixtures for the web tests: a real SQLite store in ``tmp_path`` and a TestClient over it."""
+"""Fixtures for the web tests: a real store on this run's back end and a TestClient over it.
+
+The database is ``backend_url`` from tests/conftest.py: an SQLite file in ``tmp_path`` by default,
+a fresh PostgreSQL schema under ``BLOCWATCH_TEST_BACKEND=postgresql``.  Tests that want a scratch
+directory (screenshots, files) take ``tmp_path`` themselves rather than deriving it from the URL.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,8 +18,10 @@ from blocwatch.web import create_app
 
 
 @pytest.fixture
-def web_settings(tmp_path: Path) -> Settings:
-    return load_settings(database_url=f"sqlite:///{tmp_path / 'web.db'}", page_size=20)
+def web_settings(backend_url: str) -> Settings:
+    # The TestClient is one client IP making many requests in a row: the rate limiter would be
+    # what such tests measure.  Its own tests (test_web_security.py) switch it on.
+    return load_settings(database_url=backend_url, page_size=20, rate_limit_per_minute=0)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from bloc_corpus import HOSTILE, bloc_corpus
-from browser_support import chromium_page, serve
+from browser_support import artifact_path, chromium_page, serve
 from fastapi.testclient import TestClient
 
 from blocwatch.settings import Settings, load_settings
@@ -106,7 +106,7 @@ def test_seed_lists_north_korea(client: TestClient, store: Store) -> None:
 
 
 @pytest.mark.browser
-def test_timeline_renders(web_settings: Settings, store: Store) -> None:
+def test_timeline_renders(web_settings: Settings, store: Store, tmp_path: Path) -> None:
     for analysis in bloc_corpus():
         store.save_analysis(analysis)
     with serve(create_app(web_settings, store)) as url, chromium_page() as (page, console):
@@ -123,5 +123,5 @@ def test_timeline_renders(web_settings: Settings, store: Store) -> None:
             return n;
         }""")
         assert coloured > 500
-        page.screenshot(path=str(Path(web_settings.database_url.split("///")[1]).parent / "bloc.png"))
+        page.screenshot(path=str(artifact_path("bloc.png")))
         assert console == []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from bloc_corpus import bloc_corpus
-from browser_support import chromium_page, serve
+from browser_support import artifact_path, chromium_page, serve
 from fastapi.testclient import TestClient
 
 from blocwatch.analytics import alignment
@@ -103,7 +103,7 @@ def test_vendored_geometry_matches_our_codes(client: TestClient) -> None:
 
 
 @pytest.mark.browser
-def test_map_renders_coloured_countries(web_settings: Settings, store: Store) -> None:
+def test_map_renders_coloured_countries(web_settings: Settings, store: Store, tmp_path: Path) -> None:
     for analysis in bloc_corpus():
         store.save_analysis(analysis)
     with serve(create_app(web_settings, store)) as url, chromium_page() as (page, console):
@@ -132,5 +132,5 @@ def test_map_renders_coloured_countries(web_settings: Settings, store: Store) ->
         assert red > green + 40, colours  # strained: red
         assert colours["korea"][2] > colours["korea"][0], colours  # the chosen actor, in blue
         assert max(colours["brazil"]) - min(colours["brazil"]) < 12, colours  # nothing read: grey
-        page.screenshot(path=str(Path(web_settings.database_url.split("///")[1]).parent / "map.png"))
+        page.screenshot(path=str(artifact_path("map.png")))
         assert console == []

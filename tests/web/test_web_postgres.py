@@ -2,19 +2,17 @@
 
 The data functions add their own SQL (the active pairs aggregate, actor names), so they are run
 against the PostgreSQL server too, in a uniquely named schema dropped afterwards (other users'
-tables in the ``test`` database are never touched).  Skipped only when the server does not answer.
+tables in the ``test`` database are never touched).  Skipped only when the server does not answer,
+and never under ``BLOCWATCH_TEST_BACKEND=postgresql`` (tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
 from web_corpus import accord_analysis, numbered_analyses
 
 from blocwatch.settings import load_settings
@@ -22,29 +20,17 @@ from blocwatch.store import Store
 from blocwatch.web import create_app
 from blocwatch.web.data import actor_data, article_data, home_data
 
-URL = os.environ.get("BLOCWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def pg_store() -> Iterator[Store]:
-    schema = f"bw_web_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(URL, connect_args={"connect_timeout": 3})
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # any connection failure means "no server here"
-        admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {URL}: {exc}")
-    store = Store(URL, connect_args={"options": f"-csearch_path={schema}"})
+def pg_store(postgres_url: str) -> Iterator[Store]:
+    """A store in a fresh schema (tests/conftest.py's ``postgres_url``, dropped afterwards)."""
+    store = Store(postgres_url)
     try:
         yield store
     finally:
         store.close()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_pages_and_twins_on_postgresql(pg_store: Store) -> None:
@@ -54,7 +40,7 @@ def test_pages_and_twins_on_postgresql(pg_store: Store) -> None:
     )
     for analysis in numbered_analyses(21):
         pg_store.save_analysis(analysis)
-    settings = load_settings(database_url=URL, page_size=20)
+    settings = load_settings(database_url=pg_store.url, page_size=20)
     with TestClient(create_app(settings, pg_store)) as client:
         with pg_store.session() as session:
             home = json.loads(json.dumps(home_data(session, 1, 20)))
