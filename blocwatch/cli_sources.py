@@ -5,6 +5,8 @@
 ``app.command("reprocess")(reprocess)``.  The work is done by
 :class:`blocwatch.store.sources.SourceDirectory` and :func:`blocwatch.reprocess.reprocess`; here
 are only flags, output and exit codes (1: not found / refused, as the other commands do).
+``sources add`` refuses a URL whose host is a non-public address (loopback, private,
+link-local ...) before storing it, unless ``allow_private_addresses`` is set.
 """
 
 from __future__ import annotations
@@ -52,6 +54,15 @@ def sources_add(
     database_url: DatabaseOpt = None,
 ) -> None:
     """Register a source to poll (or change the name / interval of a known one)."""
+    from blocwatch.ingest.netguard import check_url
+
+    settings = load_settings(database_url=database_url)
+    try:
+        # Up front, so a source the collector's SSRF guard would refuse is never stored; a name
+        # that does not resolve yet is kept (the guard checks every connection again anyway).
+        check_url(url, allow_private=settings.allow_private_addresses, allow_unresolved=True)
+    except ValueError as exc:
+        _fail(str(exc))
     directory = _directory(database_url)
     try:
         added = directory.add(url, name=name, every=every)

@@ -6,7 +6,10 @@ timeout is per read, so a server dripping one byte a second would never trip it)
 after content decoding, so a compressed bomb is stopped too), and our ``user_agent``.
 
 Redirects are followed by hand, at most :data:`MAX_REDIRECTS`, so that every hop is checked to be
-http(s): a redirect to ``file:`` or ``ftp:`` is refused rather than left to the client.  Only
+http(s): a redirect to ``file:`` or ``ftp:`` is refused rather than left to the client.  The
+client we build connects through :class:`~blocwatch.ingest.netguard.GuardedTransport`, so the
+URL and every redirect hop may only reach public addresses unless ``allow_private_addresses``
+is set (a caller's own ``client`` is used as it is).  Only
 HTML and plain text responses are accepted; a response without a content type is sniffed.
 
 This is the one-shot, synchronous fetch.  Politeness (robots.txt, per-host rate limits, retries,
@@ -24,6 +27,7 @@ import httpx
 
 from blocwatch.ingest import sniff
 from blocwatch.ingest.errors import IngestError, article_id_for
+from blocwatch.ingest.netguard import ForbiddenAddress, GuardedTransport
 from blocwatch.records import Article
 from blocwatch.settings import Settings
 
@@ -41,6 +45,7 @@ def fetch_url(url: str, settings: Settings, *, client: httpx.Client | None = Non
         timeout=httpx.Timeout(settings.fetch_timeout),
         headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,text/plain"},
         follow_redirects=False,
+        transport=GuardedTransport(allow_private=settings.allow_private_addresses),
     )
     try:
         final_url, content_type, charset, raw = _get(client, url, settings)
@@ -66,18 +71,31 @@ def _get(client: httpx.Client, url: str, settings: Settings) -> tuple[str, str, 
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
         _check_scheme(url, current)
-        with client.stream("GET", current) as response:
-            if response.is_redirect and "location" in response.headers:
-                current = urljoin(str(response.url), response.headers["location"])
-                continue
-            if response.status_code >= 400 or not response.is_success:
-                raise IngestError(url, f"HTTP {response.status_code} {response.reason_phrase}".strip())
-            content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            if content_type and content_type not in _HTML_TYPES | _TEXT_TYPES:
-                raise IngestError(url, f"unsupported content type {content_type!r} (want HTML or text)")
-            raw = _read_capped(response, url, settings.fetch_max_bytes, deadline, settings.fetch_timeout)
-            return str(response.url), content_type, response.charset_encoding, raw
+        try:
+            hop = _get_one(client, url, current, settings, deadline)
+        except ForbiddenAddress as exc:  # raised when the connection to this hop is opened
+            raise IngestError(url, f"refusing to fetch {current}: {exc}") from None
+        if isinstance(hop, str):
+            current = hop
+            continue
+        return hop
     raise IngestError(url, f"more than {MAX_REDIRECTS} redirects")
+
+
+def _get_one(
+    client: httpx.Client, url: str, current: str, settings: Settings, deadline: float
+) -> str | tuple[str, str, str | None, bytes]:
+    """One hop: the next URL of a redirect, or (final URL, content type, charset, body)."""
+    with client.stream("GET", current) as response:
+        if response.is_redirect and "location" in response.headers:
+            return urljoin(str(response.url), response.headers["location"])
+        if response.status_code >= 400 or not response.is_success:
+            raise IngestError(url, f"HTTP {response.status_code} {response.reason_phrase}".strip())
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type and content_type not in _HTML_TYPES | _TEXT_TYPES:
+            raise IngestError(url, f"unsupported content type {content_type!r} (want HTML or text)")
+        raw = _read_capped(response, url, settings.fetch_max_bytes, deadline, settings.fetch_timeout)
+        return str(response.url), content_type, response.charset_encoding, raw
 
 
 def _read_capped(response: httpx.Response, url: str, cap: int, deadline: float, timeout: float) -> bytes:

@@ -31,7 +31,7 @@ import re
 import unicodedata
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from blocwatch.ingest import sniff
 from blocwatch.ingest.body import Block, assemble, clean_blocks
@@ -80,7 +80,7 @@ def extract_html(
         raise IngestError(name, "no article text found in the HTML", raw=raw)
     paragraphs = [b.text for b in blocks]
     text, sections = assemble(paragraphs, {i: b.text for i, b in enumerate(blocks) if b.kind == "head"})
-    canonical = meta["canonical"] or url
+    canonical = trusted_canonical(meta["canonical"], url) or url
     authors = [a.strip() for a in (meta["author"] or "").split(";") if a.strip()]
     return Article(
         id=article_id_for(canonical, text),
@@ -208,6 +208,30 @@ def _metadata(tree: Any, url: str | None) -> dict[str, str | None]:
         "sitename": sitename or found.hostname or _host(found.url or url),
         "language": re.split(r"[-_]", lang)[0].lower() if lang else None,
     }
+
+
+def trusted_canonical(candidate: str | None, fetched: str | None) -> str | None:
+    """The page's declared canonical URL, if it may stand for the page; else None.
+
+    The canonical URL is the store's identity of an article, so a page must not be able to
+    claim another site's: it is taken only as an absolute http(s) URL (relative ones resolved
+    against the page) on the host the page was fetched from, a subdomain of it or its parent
+    domain (``www.`` aside).  A syndicated copy elsewhere then keeps its own URL, and the
+    near-duplicate clustering still ties it to the original.  Pages read from
+    files have no fetched host; their http(s) canonical URL is taken as declared.
+    """
+    if not candidate:
+        return None
+    resolved = urljoin(fetched, candidate.strip()) if fetched else candidate.strip()
+    parts = urlsplit(resolved)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    fetched_host = _host(fetched) if fetched and urlsplit(fetched).scheme in ("http", "https") else None
+    host = _host(resolved) or ""
+    if fetched_host and not (host == fetched_host or host.endswith("." + fetched_host)
+                             or fetched_host.endswith("." + host)):
+        return None
+    return resolved
 
 
 def _host(url: str | None) -> str | None:

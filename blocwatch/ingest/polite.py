@@ -17,6 +17,11 @@ sitemaps and pages alike:
 * **Bodies** are streamed raw and decoded by :class:`~blocwatch.ingest.transfer.CappedDecoder`, so
   both the bytes on the wire and the decoded body are capped (the decompression-bomb guard).  The
   whole of one attempt has a deadline (``timeout``), so a server trickling bytes cannot hold us.
+* **Public addresses only** (the SSRF guard, :mod:`.netguard`): the client connects through
+  :class:`~blocwatch.ingest.netguard.AsyncGuardedTransport`, so the URL, robots.txt, every
+  redirect hop and every link found in a feed reach only public addresses, each connection to
+  the very address that was checked, unless ``allow_private_addresses`` is set.  A refusal is
+  ``error_kind="address"`` and is never retried.  A caller's own ``transport`` is used as is.
 * **Conditional GET**: the caller's ``etag`` / ``last_modified`` become ``If-None-Match`` /
   ``If-Modified-Since``; a 304 is a success with ``not_modified=True``.
 
@@ -38,6 +43,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from blocwatch.ingest import sniff
+from blocwatch.ingest.netguard import AsyncGuardedTransport, ForbiddenAddress
 from blocwatch.ingest.robots import MAX_ROBOTS_BYTES, RobotsPolicy, host_key, robots_url
 from blocwatch.ingest.transfer import ACCEPT_ENCODING, BodyTooLarge, CappedDecoder, DecodingError
 from blocwatch.settings import Settings
@@ -65,7 +71,8 @@ class FetchResult:
     last_modified: str | None = None
     not_modified: bool = False
     error: str | None = None
-    error_kind: str | None = None  # robots | http | timeout | connection | redirect | size | type | decode
+    # robots | http | timeout | connection | redirect | size | type | decode | address
+    error_kind: str | None = None
     content_type: str = ""
     charset: str | None = None  # as declared by the Content-Type header
     attempts: int = 0
@@ -115,6 +122,7 @@ class Fetcher:
         obey_robots: bool | None = None,
         max_crawl_delay: float = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        allow_private_addresses: bool | None = None,
     ) -> None:
         settings = settings or Settings()
         self.user_agent = user_agent or settings.user_agent
@@ -132,6 +140,9 @@ class Fetcher:
         self.obey_robots = pick(obey_robots, settings.fetch_obey_robots)
         self.max_crawl_delay = max_crawl_delay
         self._hosts: dict[str, _Host] = {}
+        self.allow_private_addresses = pick(allow_private_addresses, settings.allow_private_addresses)
+        if transport is None:
+            transport = AsyncGuardedTransport(allow_private=self.allow_private_addresses)
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(self.timeout),
             headers={"User-Agent": self.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
@@ -167,6 +178,8 @@ class Fetcher:
         try:
             result = await self._request(where, {}, None, MAX_ROBOTS_BYTES)
         except _Failure as failure:
+            if failure.kind == "address":  # not a robots.txt problem: the host itself is refused
+                raise
             if 400 <= failure.status < 500:
                 return RobotsPolicy.everything(self.user_agent, f"robots.txt: HTTP {failure.status}")
             if failure.kind == "size":
@@ -286,6 +299,8 @@ class Fetcher:
                 raise _Failure("timeout", f"timed out after {self.timeout:g} s") from None
             except httpx.TimeoutException:
                 raise _Failure("timeout", f"timed out after {self.timeout:g} s") from None
+            except ForbiddenAddress as exc:
+                raise _Failure("address", f"refusing to fetch {url}: {exc}") from None
             except httpx.HTTPError as exc:
                 raise _Failure("connection", f"request failed: {type(exc).__name__}: {exc}") from None
 

@@ -102,7 +102,8 @@ def site() -> Iterator[Site]:
 
 def run_collect(url: str, **kwargs: Any) -> CollectResult:
     async def go() -> CollectResult:
-        async with Fetcher(load_settings(fetch_max_bytes=1_000_000), per_host_delay=0.0, timeout=2.0) as f:
+        loopback = load_settings(fetch_max_bytes=1_000_000, allow_private_addresses=True)  # 127.0.0.1 server
+        async with Fetcher(loopback, per_host_delay=0.0, timeout=2.0) as f:
             return await collect(url, f, **kwargs)
 
     return asyncio.run(go())
@@ -183,7 +184,7 @@ def test_single_page_with_wrong_charset(site: Site) -> None:
 
 
 def test_read_inputs_expands_feed_urls_and_keeps_order(site: Site) -> None:
-    settings = load_settings(fetch_timeout=2.0, fetch_max_bytes=1_000_000)
+    settings = load_settings(fetch_timeout=2.0, fetch_max_bytes=1_000_000, allow_private_addresses=True)
     urls = [site.url("/world.xml"), site.url("/story/world")]
     items = list(read_inputs(urls, settings, fetch_options={"per_host_delay": 0.01}))
     articles = [i for i in items if isinstance(i, Article)]

@@ -9,6 +9,7 @@ from ingest_pages import ARTICLE_HTML, LEGACY_HTML, NOT_AN_ARTICLE_HTML
 
 from blocwatch.ingest import IngestError, article_id_for, extract_html
 from blocwatch.ingest.body import Block, clean_blocks, is_boilerplate
+from blocwatch.ingest.html import trusted_canonical
 
 
 def test_metadata_and_sections() -> None:
@@ -199,3 +200,20 @@ def test_modification_date_when_the_page_states_one() -> None:
     assert article.modified == date(2025, 4, 5)
     unchanged = page.replace("<meta property='article:modified_time' content='2025-04-05T10:30:00Z'>", "")
     assert extract_html(unchanged.encode(), url="https://news.example.org/f2").modified is None
+
+
+@pytest.mark.parametrize(
+    ("declared", "fetched", "expected"),
+    [
+        ("/2024/talks", "https://news.example.org/x", "https://news.example.org/2024/talks"),
+        ("https://www.example.org/a", "https://example.org/b", "https://www.example.org/a"),
+        ("https://other.example.com/a", "https://news.example.org/x", None),  # another site
+        ("data:text/html,<p>x</p>", "https://news.example.org/x", None),
+        ("javascript:alert(1)", None, None),
+        ("https://news.example.org/a", None, "https://news.example.org/a"),  # a file: as declared
+    ],
+)
+def test_only_a_canonical_url_the_page_may_claim_is_taken(
+    declared: str, fetched: str | None, expected: str | None
+) -> None:
+    assert trusted_canonical(declared, fetched) == expected

@@ -119,7 +119,8 @@ def site() -> Iterator[Site]:
 def fetcher(**kwargs: Any) -> Fetcher:
     options: dict[str, Any] = {"per_host_delay": 0.0, "backoff": 0.02, "max_backoff": 0.1, "timeout": 1.0}
     options.update(kwargs)
-    return Fetcher(load_settings(user_agent=AGENT, fetch_max_bytes=1_000_000), **options)
+    loopback = load_settings(user_agent=AGENT, fetch_max_bytes=1_000_000, allow_private_addresses=True)
+    return Fetcher(loopback, **options)  # the test server is on 127.0.0.1
 
 
 def run(coro: Any) -> Any:

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from blocwatch.web.data import article_data
 from blocwatch.web.render import actor_url, open_session, render
+from blocwatch.web.sanitize import safe_url
 
 router = APIRouter(tags=["articles"])
 
@@ -51,7 +52,7 @@ def news_article_ld(data: dict[str, Any], page_url: str, base_url: str) -> dict[
         ld["datePublished"] = article["published"]
     if article.get("language"):
         ld["inLanguage"] = article["language"]
-    source = article.get("canonical_url") or article.get("url")
+    source = safe_url(article.get("canonical_url") or article.get("url"))  # http(s) only
     if source:
         ld["url"] = source
         ld["isBasedOn"] = source

@@ -6,7 +6,8 @@ so an ingested title such as ``<script>`` or ``AT&T`` comes out as data.  Charac
 
 Links are absolute, made from the request's base URL (feed readers and crawlers need them);
 each item's link is our article page, with the original publisher's URL as RSS ``source`` /
-Atom ``rel="related"``.  The feeds hold the :data:`FEED_ITEMS` newest articles, ordered as on
+Atom ``rel="related"`` when it is an http(s) URL (:func:`~blocwatch.web.sanitize.safe_url`).
+The feeds hold the :data:`FEED_ITEMS` newest articles, ordered as on
 the home page.  The sitemap lists every article page and every actor page up to the protocol's
 limit of 50,000 URLs per file (a sitemap index beyond that is not built yet).
 """
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 from blocwatch.store import queries
 from blocwatch.store.models import ActorRow, ArticleActorRow, ArticleRow
 from blocwatch.web.render import actor_url, article_url, open_session
+from blocwatch.web.sanitize import safe_url
 
 __all__ = ["FEED_ITEMS", "SITEMAP_LIMIT", "atom_feed", "rss_feed", "sitemap", "xml_text"]
 
@@ -93,8 +95,8 @@ def rss_feed(articles: list[dict[str, Any]], base: str) -> ET.Element:
             _sub(item, "pubDate", format_datetime(when))
         if a.get("excerpt"):
             _sub(item, "description", a["excerpt"])
-        if a.get("url"):
-            _sub(item, "source", a.get("source") or a["url"], url=a["url"])
+        if source_url := safe_url(a.get("url")):  # a publisher's URL is linked only if http(s)
+            _sub(item, "source", a.get("source") or source_url, url=source_url)
     return rss
 
 
@@ -117,8 +119,8 @@ def atom_feed(articles: list[dict[str, Any]], base: str) -> ET.Element:
         _sub(entry, "id", link)
         _sub(entry, "title", a.get("title") or "Untitled", type="text")
         _sub(entry, "link", href=link, rel="alternate", type="text/html")
-        if a.get("url"):
-            _sub(entry, "link", href=a["url"], rel="related")
+        if source_url := safe_url(a.get("url")):
+            _sub(entry, "link", href=source_url, rel="related")
         _sub(entry, "updated", (moment or updated).isoformat())
         published = _moment(a.get("published"))
         if published is not None:
