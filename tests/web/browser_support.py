@@ -3,10 +3,13 @@
 ``serve(app)`` runs the app in a thread until the ``with`` block ends; ``chromium_page()``
 yields a fresh page and the list of console errors and warnings it logged (a test asserts it
 stays empty: assets load and scripts run under the site's Content-Security-Policy).
+``artifact_path(name)`` is where a screenshot goes: ``$BLOCWATCH_TEST_ARTIFACTS`` or
+``<repo>/artifacts/screenshots`` (git-ignored), the same on SQLite and PostgreSQL runs.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -28,6 +31,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+ARTIFACTS_ENV = "BLOCWATCH_TEST_ARTIFACTS"
+DEFAULT_ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+def artifact_path(name: str) -> Path:
+    """Where the test artifact ``name`` (a screenshot) is saved; the directory is created."""
+    directory = Path(os.environ.get(ARTIFACTS_ENV) or DEFAULT_ARTIFACTS)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory / name
 
 
 def free_port() -> int:
