@@ -174,16 +174,45 @@ def extract(
         typer.echo(json.dumps(out, ensure_ascii=False))
 
 
-def _serve(settings: Settings) -> None:
+#: Environment variable through which ``serve --workers N`` hands its settings to the workers.
+SERVE_SETTINGS_ENV = "BLOCWATCH_SERVE_SETTINGS_JSON"
+
+
+def worker_app() -> Any:
+    """The app of one ``serve --workers N`` worker process (a uvicorn factory).
+
+    uvicorn starts each worker as a fresh interpreter that imports this by name, so the parent's
+    effective settings (flags included) travel as JSON in :data:`SERVE_SETTINGS_ENV`."""
+    import os
+
+    from blocwatch.web.app import create_app
+
+    blob = os.environ.get(SERVE_SETTINGS_ENV)
+    settings = Settings(**json.loads(blob)) if blob else load_settings()
+    return create_app(settings)
+
+
+def _serve(settings: Settings, workers: int = 1) -> None:
     import uvicorn
 
     from blocwatch.store import Store
     from blocwatch.web.app import create_app
 
+    # Opening the store here migrates it once, before any worker opens it.
     store = Store(settings.database_url)
-    web = create_app(settings, store)
     typer.echo(f"blocwatch is serving on http://{settings.host}:{settings.port}/ (Ctrl+C stops)")
-    uvicorn.run(web, host=settings.host, port=settings.port, log_level="warning")
+    if workers <= 1:
+        uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port, log_level="warning")
+        return
+    import os
+
+    store.close()
+    # Sync endpoints run in one process's thread pool under one GIL; worker processes use every core.
+    os.environ[SERVE_SETTINGS_ENV] = settings.model_dump_json()
+    # A worker busy computing a cold aggregate page can take seconds to answer the supervisor's
+    # ping under load; uvicorn's 5 s default would kill it (and its requests) as hung.
+    uvicorn.run("blocwatch.cli:worker_app", factory=True, workers=workers, host=settings.host,
+                port=settings.port, log_level="warning", timeout_worker_healthcheck=120)
 
 
 @app.command()
@@ -191,9 +220,12 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
     database_url: DatabaseOpt = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes (uvicorn workers); 1 serves in this process.")
+    ] = 1,
 ) -> None:
     """Serve the web site and JSON API."""
-    _serve(_settings(host=host, port=port, database_url=database_url))
+    _serve(_settings(host=host, port=port, database_url=database_url), workers)
 
 
 @app.command()

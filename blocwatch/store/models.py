@@ -150,6 +150,8 @@ class ArticleRow(Base):
         Index("ix_articles_published", "published", "ingested_at"),
         Index("ix_articles_ingested_at", "ingested_at"),
         Index("ix_articles_source_id", "source_id"),
+        Index("ix_articles_analysed_at", "analysed_at"),  # the page cache's watermark; 0009
+        Index("ix_articles_id_content_hash", "id", "content_hash"),  # stale related vectors; 0009
     )
 
 
@@ -242,6 +244,7 @@ class EventRow(Base):
         Index("ix_events_source_target_date", "source_actor_id", "target_actor_id", "event_date"),
         Index("ix_events_target_date", "target_actor_id", "event_date"),
         Index("ix_events_article_id", "article_id", "position"),
+        Index("ix_events_plover", "plover"),  # the search form's event types; 0009
         CheckConstraint("quad_class BETWEEN 1 AND 4", name="quad_class"),
         CheckConstraint("intensity BETWEEN -10 AND 10", name="intensity"),
         *_span_checks("sentence_start", "sentence_end"),

@@ -6,8 +6,13 @@ who ran a story is itself information); this module records that they are one st
 
 :class:`Syndication` keeps, per article, a MinHash of its text (``article_fingerprints``,
 :func:`blocwatch.ingest.dedup.fingerprint`) and an in-memory LSH index of the fingerprints of the
-last :data:`WINDOW_DAYS` days (syndication happens within days; a bounded window keeps memory
-bounded).  :meth:`Syndication.assign` fingerprints the given articles and, for each one with
+last :data:`WINDOW_DAYS` days, at most the :data:`MAX_INDEXED` most recently indexed (syndication
+happens within days).  The cap is what bounds memory: an indexed article costs about 4 KB (2.7 KB
+of LSH band keys plus its 1 KB sketch), and a bulk ingest or a busy collector computes far more
+fingerprints within the window than that, which would otherwise all stay indexed (~400 MB for a
+100 000-article ingest).
+
+:meth:`Syndication.assign` fingerprints the given articles and, for each one with
 near-duplicates (estimated Jaccard >= 0.8 on word 5-gram shingles):
 
 * if none of them is clustered yet, a new ``syndication_clusters`` row takes them all;
@@ -26,6 +31,7 @@ PostgreSQL an advisory lock serialises assignments (SQLite's ``BEGIN IMMEDIATE``
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -37,20 +43,36 @@ from blocwatch.ingest import dedup
 from blocwatch.store.models import ArticleFingerprintRow, ArticleRow, SourceRow, SyndicationClusterRow
 from blocwatch.store.store import Store
 
-__all__ = ["WINDOW_DAYS", "Syndication", "cluster_of", "list_clusters"]
+__all__ = ["MAX_INDEXED", "WINDOW_DAYS", "Syndication", "cluster_of", "list_clusters"]
 
 WINDOW_DAYS = 30
+MAX_INDEXED = 20_000
 _PG_LOCK_KEY = 0x626C6F6373796E64  # "blocsynd"
 
 
 class Syndication:
     """Fingerprints and clusters for one :class:`Store` (keep one per process and reuse it)."""
 
-    def __init__(self, store: Store, *, threshold: float = dedup.THRESHOLD, window_days: int = WINDOW_DAYS):
+    def __init__(self, store: Store, *, threshold: float = dedup.THRESHOLD, window_days: int = WINDOW_DAYS,
+                 max_indexed: int = MAX_INDEXED):  # fmt: skip
         self.store = store
         self.window = timedelta(days=window_days)
         self.index = dedup.NearDuplicateIndex(threshold)
+        self.max_indexed = max_indexed
+        self._indexed: OrderedDict[str, None] = OrderedDict()  # keys of ``index``, oldest first
         self._loaded_until: datetime | None = None
+
+    def _index(self, article_id: str, sketch: Any) -> None:
+        self.index.add(article_id, sketch)
+        self._indexed[article_id] = None
+        self._indexed.move_to_end(article_id)
+        while len(self._indexed) > self.max_indexed:
+            oldest, _ = self._indexed.popitem(last=False)
+            self.index.discard(oldest)
+
+    def _unindex(self, article_id: str) -> None:
+        self.index.discard(article_id)
+        self._indexed.pop(article_id, None)
 
     def assign(self, article_ids: Iterable[str]) -> dict[str, int | None]:
         """Fingerprint and cluster ``article_ids``; returns each one's cluster id (None: alone)."""
@@ -91,15 +113,18 @@ class Syndication:
         if self._loaded_until is not None:
             # A little overlap: a concurrent writer's computed_at can be slightly older than its commit.
             since = max(since, self._loaded_until - timedelta(minutes=5))
+        # The newest ``max_indexed`` only (the rest would be evicted at once), indexed oldest first.
         rows = session.execute(
             select(ArticleFingerprintRow.article_id, ArticleFingerprintRow.minhash)
             .where(ArticleFingerprintRow.computed_at >= since,
                    ArticleFingerprintRow.method == dedup.METHOD,
                    ArticleFingerprintRow.minhash.is_not(None))
-        )  # fmt: skip
-        for article_id, data in rows:
+            .order_by(ArticleFingerprintRow.computed_at.desc(), ArticleFingerprintRow.article_id.desc())
+            .limit(self.max_indexed)
+        ).all()  # fmt: skip
+        for article_id, data in reversed(rows):
             if data is not None:
-                self.index.add(article_id, dedup.fingerprint_from_bytes(data))
+                self._index(article_id, dedup.fingerprint_from_bytes(data))
         self._loaded_until = now
 
     def _fingerprint(self, session: Session, article: ArticleRow) -> tuple[ArticleFingerprintRow, Any]:
@@ -119,20 +144,20 @@ class Syndication:
     def _assign_one(self, session: Session, article_id: str) -> int | None:
         article = session.get(ArticleRow, article_id)
         if article is None:
-            self.index.discard(article_id)
+            self._unindex(article_id)
             return None
         row, sketch = self._fingerprint(session, article)
         if sketch is None:
-            self.index.discard(article_id)
+            self._unindex(article_id)
             _leave(session, row)
             return None
-        self.index.add(article_id, sketch)
+        self._index(article_id, sketch)
         similar = dict(self.index.matches(sketch, exclude={article_id}))
         peers = list(session.scalars(
             select(ArticleFingerprintRow).where(ArticleFingerprintRow.article_id.in_(list(similar)))
         )) if similar else []  # fmt: skip
         for gone in set(similar) - {p.article_id for p in peers}:
-            self.index.discard(gone)  # deleted since it was indexed
+            self._unindex(gone)  # deleted since it was indexed
         if not peers:
             _leave(session, row)
             return None
