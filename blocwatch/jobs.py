@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from blocwatch.ingest import IngestError, read_inputs
 from blocwatch.nlp.pipeline import Pipeline
-from blocwatch.records import Analysis, Article
+from blocwatch.records import Analysis, AnalysisFailure, Article
 from blocwatch.settings import Settings
 from blocwatch.store import Store
 from blocwatch.store.models import ArticleRow, decompress
@@ -130,11 +130,18 @@ def ingest(
     summary = IngestSummary()
     clustering = _Clustering(store)
     articles = _articles(inputs, settings, store, summary, on_item, clustering, reanalyse)
-    analyses: Iterable[Analysis] = pipeline.analyze_many(
+    analyses: Iterable[Analysis | AnalysisFailure] = pipeline.analyze_each(
         articles, batch_size=settings.batch_size, workers=settings.workers
     )
     for analysis in analyses:
         name = analysis.article.input_name or analysis.article.url or analysis.article.id
+        if isinstance(analysis, AnalysisFailure):  # the pipeline broke on this one article
+            summary.failed += 1
+            summary.errors.append(f"{name}: {analysis.problem}")
+            store.save_bad_input(name, analysis.article.raw, analysis.problem)
+            if on_item:
+                on_item(name)
+            continue
         try:
             result = store.save_analysis(analysis, source=analysis.article.source)
         except Exception as exc:  # one article's failure must not lose the batch

@@ -21,6 +21,7 @@ from typing import Any
 __all__ = [
     "Actor",
     "Analysis",
+    "AnalysisFailure",
     "Article",
     "Event",
     "Evidence",
@@ -247,3 +248,12 @@ def to_json(record: Any) -> Any:
             out[f.name] = to_json(value) if isinstance(value, list) else value
         return out
     return record
+
+
+@dataclass(slots=True)
+class AnalysisFailure:
+    """An article the pipeline could not analyse, and why (``Pipeline.analyze_each`` yields it
+    in the article's place so one article's failure does not end a run)."""
+
+    article: Article
+    problem: str

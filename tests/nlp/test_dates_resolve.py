@@ -105,3 +105,9 @@ def test_the_modal_may_is_not_a_date() -> None:
     [(start, end, value)] = find_dates("The summit ends in May.", published)
     assert value == "2024-05" and "The summit ends in May."[start:end] == "May"
     assert find_dates("Talks resumed last May.", published)[0][2] == "2024-05"
+
+
+def test_a_misspelt_month_is_not_a_date_and_breaks_nothing() -> None:
+    # "Sepember" once matched the month pattern and then failed the month lookup (KeyError).
+    found = find_dates("Talks resumed on 12 Sepember 2018 in Geneva.", date(2018, 10, 1))
+    assert all(not value.startswith("2018-09") for _, _, value in found)
