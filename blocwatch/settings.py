@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -39,6 +39,17 @@ class Settings(BaseSettings):
         default="sqlite:///blocwatch.db",
         description="SQLAlchemy URL of the store: an SQLite file (default, in the working "
         "directory) or e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test.",
+    )
+    database_pool_size: int = Field(
+        default=5,
+        ge=1,
+        description="PostgreSQL: connections each process keeps open in its pool (SQLite needs none).",
+    )
+    database_max_overflow: int = Field(
+        default=10,
+        ge=0,
+        description="PostgreSQL: extra connections a process may open beyond the pool under load, "
+        "closed again when returned.",
     )
     spacy_model: str = Field(
         default="",
@@ -87,6 +98,24 @@ class Settings(BaseSettings):
         default=30.0, description="Longest wait between retries, in seconds (caps Retry-After too)."
     )
     fetch_obey_robots: bool = Field(default=True, description="Obey robots.txt (RFC 9309).")
+    allow_private_addresses: bool = Field(
+        default=False,
+        description="Let fetches reach loopback, private, link-local and other non-public "
+        "addresses (off: such URLs, redirects and links are refused — the SSRF guard).",
+    )
+    api_token: str = Field(
+        default="",
+        description="Bearer token that write endpoints (POST /api/sources, /api/reprocess, the "
+        "/sources forms) require; empty disables them.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=600, ge=0, description="Requests per minute one client IP may make (0 = no limit)."
+    )
+    rate_limit_burst: int = Field(
+        default=120,
+        ge=1,
+        description="Requests one client IP may make at once before the per-minute rate applies.",
+    )
     batch_size: int = Field(default=32, description="Articles analysed per spaCy batch.")
     workers: int = Field(
         default=0,
@@ -98,15 +127,18 @@ class Settings(BaseSettings):
 
     @field_validator("actors_files", "verbs_files", "discards_files", "sources", mode="before")
     @classmethod
-    def _split_list(cls, value: Any) -> Any:
-        # An environment variable holds a list as a comma- or os.pathsep-separated string.
+    def _split_list(cls, value: Any, info: ValidationInfo) -> Any:
+        # An environment variable holds a list as a JSON list or a comma-separated string; lists
+        # of files may also use os.pathsep (":" on POSIX) — never ``sources``, whose URLs hold
+        # colons ("https://...").
         if isinstance(value, str):
             if value.lstrip().startswith("["):
                 import json
 
                 return json.loads(value)
-            parts = value.replace(os.pathsep, ",").split(",")
-            return [p.strip() for p in parts if p.strip()]
+            if info.field_name != "sources":
+                value = value.replace(os.pathsep, ",")
+            return [p.strip() for p in value.split(",") if p.strip()]
         return value
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,11 @@ def test_lists_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert load_settings().sources == ["a.txt", "b.html"]
     monkeypatch.setenv("BLOCWATCH_SOURCES", '["c.txt"]')
     assert load_settings().sources == ["c.txt"]
+    # URLs keep their colons; lists of files may also be os.pathsep-separated.
+    monkeypatch.setenv("BLOCWATCH_SOURCES", "a.txt,https://news.example.org/feed.xml")
+    assert load_settings().sources == ["a.txt", "https://news.example.org/feed.xml"]
+    monkeypatch.setenv("BLOCWATCH_ACTORS_FILES", f"mine.yaml{os.pathsep}theirs.txt")
+    assert [p.name for p in load_settings().actors_files] == ["mine.yaml", "theirs.txt"]
 
 
 def test_config_path_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

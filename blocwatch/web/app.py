@@ -24,9 +24,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from blocwatch.settings import Settings
+from blocwatch.web.cache import PageCacheMiddleware
 from blocwatch.web.data import health_data
-from blocwatch.web.render import STATIC_DIR, error_response, open_session
+from blocwatch.web.ratelimit import RateLimiter, RateLimitMiddleware
+from blocwatch.web.render import STATIC_DIR, error_response, open_session, templates
 from blocwatch.web.routers import actors, articles, blocs, camps, exports, feeds, home, pairs, search
+from blocwatch.web.routers import briefs as briefs_router
+from blocwatch.web.routers import sources as sources_router
+from blocwatch.web.routers import stories as stories_router
+from blocwatch.web.sanitize import install_filters
+from blocwatch.web.security import ApiError, api_error_response
 
 if TYPE_CHECKING:
     from blocwatch.store import Store
@@ -83,9 +90,20 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         version=_version(),
         description="Evidenced analytics of international relations from the news.",
         lifespan=lifespan,
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN, which the site's
+        # Content-Security-Policy (and its no-CDN rule) forbids: the schema is at /openapi.json.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = store
+    install_filters(templates.env)  # safe_url / sanitize_html for third-party links and HTML
+    # Per client IP, read from app.state on every request (tests swap in a clock).  Added before
+    # the security-headers middleware so that one wraps it and a 429 carries the headers too.
+    app.state.rate_limiter = RateLimiter.from_settings(settings)
+    # Innermost of the three: a cached page is still rate limited and gets the security headers.
+    app.add_middleware(PageCacheMiddleware)  # blocwatch/web/cache.py
+    app.add_middleware(RateLimitMiddleware)
 
     @app.middleware("http")
     async def security_headers(
@@ -102,6 +120,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         if exc.status_code == 404 and message == "Not Found":
             message = f"Nothing at {request.url.path}."
         return error_response(request, exc.status_code, message)
+
+    app.add_exception_handler(ApiError, api_error_response)  # API refusals: always JSON
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -128,4 +148,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(blocs.router)
     app.include_router(camps.router)
+    app.include_router(briefs_router.router)
+    app.include_router(sources_router.router)
+    app.include_router(stories_router.router)
     return app

@@ -116,6 +116,10 @@ def home_data(
         "actor_names": actor_names(session, _item_actor_ids(articles)),
     }
     if analytics:
+        # Generated briefs with the newest evidence (imported here: brief_data imports render).
+        from blocwatch.web.brief_data import latest_briefs
+
+        data["latest_briefs"] = latest_briefs(session)
         data["active_pairs"] = active_pairs(session)
     return data
 
@@ -157,12 +161,19 @@ def article_data(session: Session, article_id: str, related_limit: int = 5) -> d
         known = _known_actor(actor_id) if actor_id and actor_id not in names else None
         if known is not None:
             names[str(actor_id)] = known["name"]
+    # "Same story" and each event's deduplicated id (imported here: story_data imports this module).
+    from blocwatch.web.story_data import article_story
+
+    story, deduped = article_story(session, article_id)
+    for event in events:
+        event["event_id"] = deduped.get(event["id"])
     return {
         "article": {**article, "events": events},
         "contents": contents,
         "body": body,
         "actor_names": names,
         "related": related,
+        "story": story,
     }
 
 
