@@ -94,8 +94,13 @@ def rows_of(report: dict[str, Any]) -> list[Row]:
     if key == "events-plover":
         row = _prf(key, f"PLOVER GSR, {report['records']} records", "PLOVER event type (micro P/R/F1)",
                    report["overall"], cmd, "type")
-        return [Row(row.dataset, row.metric, row.precision, row.recall, row.f1,
+        rows = [Row(row.dataset, row.metric, row.precision, row.recall, row.f1,
                     report["type_accuracy"], row.goal, cmd)]
+        if "triple_f1" in report:  # who did what to whom: (source country, target country, type)
+            rows.append(Row(row.dataset, "(source country, target country, type) triples",
+                            report["triple_precision"], report["triple_recall"], report["triple_f1"],
+                            None, "", cmd))
+        return rows
     if key == "dates":
         name = f"TempEval-3 platinum, {report['documents']} documents, {report['date_expressions']} DATEs"
         return [
