@@ -19,17 +19,14 @@ the warm median to ``/healthz``'s median in the same run (the cost of the server
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+from bench_web_latency import _json_twin, free_port, start_server
 from replicate import ingest_corpus
 from sqlalchemy import func, select
 
@@ -117,38 +114,6 @@ def plan(client: httpx.Client, url: str, limit: int) -> dict[str, list[str]]:
     return {**pages, **twins}
 
 
-def _json_twin(path: str) -> str:
-    base, _, query = path.partition("?")
-    twin = "/.json" if base == "/" else base + ".json"
-    return twin + ("?" + query if query else "")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, BLOCWATCH_DATABASE_URL=url, BLOCWATCH_RATE_LIMIT_PER_MINUTE="0")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "blocwatch.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None:
-            raise SystemExit(f"blocwatch serve exited with {proc.returncode}")
-        time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("blocwatch serve did not answer /healthz within 60 s")
-
-
 def timed(client: httpx.Client, path: str) -> tuple[float, bool]:
     started = time.perf_counter()
     response = client.get(path)
@@ -173,7 +138,7 @@ def main() -> None:
         url = f"sqlite:///{Path(args.store_dir) / 'site.db'}"
         build(url)
     port = free_port()
-    server = start_server(url, port)
+    server = start_server(url, port, 1)  # one server process, rate limit off
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
             kinds = plan(client, url, args.urls)
