@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +21,6 @@ from blocwatch.records import Actor, Analysis, Article, Event, Evidence, Mention
 from blocwatch.store import Store
 from blocwatch.store.models import ArticleRow
 
-SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "north-korea-brics.txt"
 ANALYST = Actor("person:dorj-bat", "Dorj Bat", "person", country="MNG", role="analyst", cameo="MNG")
 KAZAKHSTAN = Actor("KAZ", "Kazakhstan", "state", country="KAZ", cameo="KAZ")
 UZBEKISTAN = Actor("UZB", "Uzbekistan", "state", country="UZB", cameo="UZB")
@@ -262,21 +260,14 @@ def test_cached_until_a_new_article_arrives(filled: Store) -> None:
 
 
 @pytest.mark.shared
-def test_seed_brief_north_korea_and_brics(backend_url: str) -> None:
-    if not SEED.exists():
-        pytest.skip(f"the shared seed page is not available at {SEED}")
-    from blocwatch.ingest import parse_text_page
-    from blocwatch.nlp.pipeline import get_pipeline
-
-    article = parse_text_page(SEED.read_text(encoding="utf-8"), input_name=str(SEED))
-    with Store(backend_url) as store:
-        store.save_analysis(get_pipeline().analyze(article))
-        with store.session() as session:
-            b = brief(session, "PRK", "BRICS")
-            ranked = brief_candidates(session)
-            stored = session.get(ArticleRow, article.id)
-            assert stored is not None
-            text = stored.text
+def test_seed_brief_north_korea_and_brics(seed_store: tuple[Store, Article]) -> None:
+    store, article = seed_store
+    with store.session() as session:
+        b = brief(session, "PRK", "BRICS")
+        ranked = brief_candidates(session)
+        stored = session.get(ArticleRow, article.id)
+        assert stored is not None
+        text = stored.text
     assert ranked[0]["a"] == "PRK" and ranked[0]["b"] == "BRICS" and ranked[0]["kind"] == "bloc"
     assert b is not None
     assert b["title"] == "North Korea Strengthens Ties with BRICS as Relations with Russia Deepen"

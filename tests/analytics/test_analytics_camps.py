@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from camps_corpus import EAST, WEST, camps_corpus
 
 from blocwatch.analytics.camps import CampParams, Edge, build_edges, camps, detect_camps
 from blocwatch.analytics.relations import PairEvent
+from blocwatch.records import Article
 from blocwatch.store import Store
-
-SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "north-korea-brics.txt"
 
 
 @pytest.fixture
@@ -114,17 +112,10 @@ def test_deterministic(filled: Store) -> None:
 
 
 @pytest.mark.shared
-def test_seed_camps(backend_url: str) -> None:
-    if not SEED.exists():
-        pytest.skip(f"the shared seed page is not available at {SEED}")
-    from blocwatch.ingest import parse_text_page
-    from blocwatch.nlp.pipeline import get_pipeline
-
-    article = parse_text_page(SEED.read_text(encoding="utf-8"), input_name=str(SEED))
-    with Store(backend_url) as store:
-        store.save_analysis(get_pipeline().analyze(article))
-        with store.session() as session:
-            result = camps(session)
+def test_seed_camps(seed_store: tuple[Store, Article]) -> None:
+    store, article = seed_store
+    with store.session() as session:
+        result = camps(session)
     assert "PRK" in result.nodes and result.edges
     # North Korea shares a camp with Russia (its cooperation with Moscow is the seed's story).
     assert result.camp_of("PRK") is not None and result.camp_of("PRK") == result.camp_of("RUS")
