@@ -72,11 +72,10 @@ def _pipeline(settings: Settings) -> Any:
     from blocwatch.knowledge import KnowledgeError
     from blocwatch.nlp.names import NamesModelError
     from blocwatch.nlp.petrarch_verbs import VerbsError
-    from blocwatch.nlp.pipeline import ModelNotFound, get_pipeline
+    from blocwatch.nlp.pipeline import ModelNotFound, pipeline_for_settings
 
     try:
-        pipeline = get_pipeline(settings.spacy_model, settings.actors_files, settings.verbs_files,
-                                settings.discards_files, settings.ner_model)
+        pipeline = pipeline_for_settings(settings)
         events = pipeline.nlp.get_pipe("blocwatch_events")
         _ = events.verbs, events.discards  # type: ignore[attr-defined]  # read the dictionaries now
     except (KnowledgeError, VerbsError, ModelNotFound, NamesModelError, OSError) as exc:

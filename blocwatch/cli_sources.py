@@ -157,14 +157,14 @@ def reprocess(
     """Re-run extraction and understanding from the stored raw bytes, without refetching."""
     from rich.progress import Progress
 
-    from blocwatch.nlp.pipeline import get_pipeline
+    from blocwatch.nlp.pipeline import pipeline_for_settings
     from blocwatch.reprocess import reprocess as run_reprocess
     from blocwatch.store import Store
 
     settings = load_settings(database_url=database_url, spacy_model=spacy_model)
     store = Store(settings.database_url)
     try:
-        pipeline = get_pipeline(settings.spacy_model, settings.actors_files)
+        pipeline = pipeline_for_settings(settings)
         with Progress(transient=True) as progress:
             task = progress.add_task("re-processing", total=len(ids) if ids else None)
             summary = run_reprocess(settings, store, pipeline, ids or None,

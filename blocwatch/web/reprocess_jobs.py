@@ -9,7 +9,7 @@ request gets 409 while one runs): two runs over the same articles would only do 
 
 The job analyses in the server process itself (``workers = 1``): forking analysis workers out
 of a threaded web server is not safe, and the site keeps serving while the job runs.  The spaCy
-pipeline is the process-wide cached one (:func:`blocwatch.nlp.pipeline.get_pipeline`), loaded
+pipeline is the process-wide cached one (:func:`blocwatch.nlp.pipeline.pipeline_for_settings`), loaded
 by the job on first use.  Explicit ids are capped at :data:`MAX_IDS` per request; no ids means
 every stored article.  Finished jobs are remembered (the last :data:`KEEP_JOBS`) until the
 server stops; a job still running when the server stops is abandoned mid-way, which is safe
@@ -109,7 +109,7 @@ class ReprocessJobs:
                 self._jobs[job_id]["processed"] += 1
 
     def _run(self, job_id: int) -> None:
-        from blocwatch.nlp.pipeline import get_pipeline
+        from blocwatch.nlp.pipeline import pipeline_for_settings
         from blocwatch.reprocess import reprocess
 
         job = self.get(job_id)
@@ -117,7 +117,7 @@ class ReprocessJobs:
         self._update(job_id, status="running")
         s = self.settings
         try:
-            pipeline = get_pipeline(s.spacy_model, s.actors_files, s.verbs_files, s.discards_files)
+            pipeline = pipeline_for_settings(s)
             summary = reprocess(s, self.store, pipeline, job["requested"],
                                 on_item=lambda _id: self._advance(job_id))  # fmt: skip
         except Exception as exc:  # reported on the job, never lost in a thread
