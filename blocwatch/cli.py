@@ -336,8 +336,14 @@ def eval_ner(
     from blocwatch.evaluation import ner
 
     _need(data)
+    from blocwatch.nlp.names_training import NamesTrainingError
+
     settings = _settings(ner_model=ner_model)
-    report = ner.evaluate(data, _pipeline(settings), limit)
+    try:
+        report = ner.evaluate(data, _pipeline(settings), limit)
+    except NamesTrainingError as exc:  # a malformed gold file: named, with its line
+        _err(f"error: {exc}")
+        raise typer.Exit(2) from None
     report.facts["ner_model"] = settings.ner_model or "(the spaCy model's NER)"
     _report(report, as_json)
 

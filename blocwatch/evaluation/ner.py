@@ -8,46 +8,19 @@ this measures what blocwatch itself finds, not the bare model.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from spacy.tokens import Doc
 
 from blocwatch.evaluation.metrics import PRF, Report
+from blocwatch.nlp.names_training import read_conll_file as read_conll
+from blocwatch.nlp.names_training import spans_of
 from blocwatch.nlp.pipeline import Pipeline
 
 __all__ = ["evaluate", "read_conll"]
 
 _TO_CONLL = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "MISC"}
 SCORED = ("PER", "ORG", "LOC")
-
-
-def read_conll(path: Path) -> Iterator[tuple[list[str], list[str]]]:
-    """Sentences as (tokens, IOB2 tags); the tag is the last column."""
-    words: list[str] = []
-    tags: list[str] = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.split()
-            if not parts or parts[0] == "-DOCSTART-":
-                if words:
-                    yield words, tags
-                words, tags = [], []
-                continue
-            words.append(parts[0])
-            tags.append(parts[-1])
-    if words:
-        yield words, tags
-
-
-def spans_of(tags: list[str]) -> set[tuple[int, int, str]]:
-    spans, start, kind = set(), -1, ""
-    for i, tag in enumerate([*tags, "O"]):
-        if tag == "O" or tag.startswith("B-") or (tag.startswith("I-") and tag[2:] != kind):
-            if start >= 0:
-                spans.add((start, i, kind))
-            start, kind = (i, tag[2:]) if tag != "O" else (-1, "")
-    return spans
 
 
 def evaluate(path: Path, pipeline: Pipeline, limit: int | None = None) -> Report:
@@ -64,7 +37,7 @@ def evaluate(path: Path, pipeline: Pipeline, limit: int | None = None) -> Report
     with nlp.select_pipes(disable=disabled):
         parsed = list(nlp.pipe(docs, batch_size=256))
     for (_words, tags), doc in zip(sentences, parsed, strict=True):
-        gold = {s for s in spans_of(tags) if s[2] in SCORED}
+        gold = {s for s in spans_of(tags) if s[2] in SCORED}  # a malformed line raises, named
         predicted = set()
         for m in doc._.mentions or []:
             kind = _TO_CONLL.get(m.label)
