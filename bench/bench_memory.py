@@ -15,9 +15,10 @@ text is identical to an earlier one are skipped at generation, so every record i
 
 The job: ``blocwatch ingest STREAM_DIR`` run as its own process (the CLI path, i.e.
 blocwatch/jobs.py with the configured analysis workers) on a fresh SQLite store in
-``--store-dir``.  The stream is written as JSON-lines files of ``--shard`` records (default
-1 000) in one folder, the job's input: ``ingest`` reads one file whole and refuses a file over
-``fetch_max_bytes`` (10 MB by default), so one 100 000-record file would not be read at all.
+``--store-dir``.  The stream is written as one JSON-lines file in a folder, the job's input
+(``ingest`` streams a JSON-lines file line by line, so its size does not matter: the
+``fetch_max_bytes`` cap applies per line); ``--shard N`` writes files of N records instead, to
+compare with a folder of many small files.
 Every second the bench samples the job's process tree: the sum of RSS
 (``VmRSS``; counts pages shared by the forked analysis workers once per process, so it
 overstates) and the sum of PSS (``smaps_rollup``; shared pages split between the sharers, the
@@ -234,7 +235,7 @@ def main() -> None:
     parser.add_argument("--store-dir", type=Path, default=None, help="default: a temporary directory")
     parser.add_argument("--keep", action="store_true", help="keep the stream and the store")
     parser.add_argument("--every", type=float, default=1.0, help="seconds between samples")
-    parser.add_argument("--shard", type=int, default=1000, help="records per JSON-lines file")
+    parser.add_argument("--shard", type=int, default=0, help="records per JSON-lines file (0: one file)")
     args = parser.parse_args()
     work = args.store_dir or Path(tempfile.mkdtemp(prefix="blocwatch-memory-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -244,8 +245,9 @@ def main() -> None:
     lines.mkdir(exist_ok=True)
     started = time.perf_counter()
     words, size = write_shards(lines, stream(args.articles, args.words_per_article), args.shard)
+    layout = f"files of {args.shard}" if args.shard else "one file"
     print(f"stream: {args.articles} records, {words} words ({words / args.articles:.0f} per record), "
-          f"{size / 1e6:.0f} MB in files of {args.shard}, written in {time.perf_counter() - started:.0f} s")
+          f"{size / 1e6:.0f} MB in {layout}, written in {time.perf_counter() - started:.0f} s")
     env = dict(os.environ, BLOCWATCH_DATABASE_URL=f"sqlite:///{db}")
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "blocwatch.cli", "ingest", str(lines)],
@@ -266,8 +268,8 @@ def main() -> None:
     for line in problems[:5]:
         print("  " + line)
     if proc.returncode:  # the job died: show how
-        for line in errors[-15:]:
-            print("  stderr: " + line.decode(errors="replace").rstrip())
+        for raw_line in errors[-15:]:
+            print("  stderr: " + raw_line.decode(errors="replace").rstrip())
     stored = _stored(db)
     if samples:
         report(samples, args.articles, stored, wall)
@@ -280,11 +282,14 @@ def main() -> None:
 
 
 def write_shards(folder: Path, records: Iterator[dict[str, str]], per_file: int) -> tuple[int, int]:
-    """Write ``records`` as JSON-lines files of ``per_file`` records; returns (words, bytes)."""
+    """Write ``records`` as JSON-lines files of ``per_file`` records (0: one file, ``stream.jsonl``);
+    returns (words, bytes)."""
     words = size = 0
     handle = None
     for n, record in enumerate(records):
-        if n % per_file == 0:
+        if handle is None and not per_file:
+            handle = (folder / "stream.jsonl").open("w", encoding="utf-8")
+        elif per_file and n % per_file == 0:
             if handle is not None:
                 handle.close()
             handle = (folder / f"part-{n // per_file:05d}.jsonl").open("w", encoding="utf-8")

@@ -48,7 +48,7 @@ from blocwatch.ingest.polite import Fetcher
 from blocwatch.records import Analysis, Article
 from blocwatch.settings import Settings
 from blocwatch.store import Store
-from blocwatch.store.models import ArticleRow, RawInputRow
+from blocwatch.store.models import ArticleRow
 from blocwatch.store.sources import SourceDirectory, SourceState
 from blocwatch.store.syndication import Syndication
 
@@ -298,14 +298,7 @@ class Collector:
         """Keep a failed page's bytes once per (page, problem): a feed re-lists it every poll."""
         if error.raw is None:
             return  # a network error: nothing to re-process later
-        with self.store.session() as session:
-            known = session.scalar(
-                select(RawInputRow.id)
-                .where(RawInputRow.input_name == error.input, RawInputRow.problem == error.problem)
-                .limit(1)
-            )
-        if known is None:
-            self.store.save_bad_input(error.input, error.raw, error.problem)
+        self.store.keep_bad_input(error.input, error.raw, error.problem)
 
 
 async def run_collector(

@@ -98,8 +98,11 @@ def _articles(
         if isinstance(item, IngestError):
             summary.failed += 1
             summary.errors.append(str(item))
-            # The raw input is kept so that a later version can re-process it.
-            store.save_bad_input(item.input, item.raw, item.problem)
+            # The raw input is kept so that a later version can re-process it; once per input
+            # (a JSON line is named with its line number) and problem, so a resumed run over a
+            # big file does not keep its bad lines twice.
+            name = item.input if item.line is None else f"{item.input}:{item.line}"
+            store.keep_bad_input(name, item.raw, item.problem)
             if on_item:
                 on_item(item.input)
             continue

@@ -124,6 +124,18 @@ def test_bad_inputs_are_named_kept_and_the_batch_goes_on(tmp_path: Path, backend
     assert isinstance(kept, int) and kept >= 3
 
 
+def test_bad_json_lines_are_kept_once_with_their_line(tmp_path: Path, backend_url: str) -> None:
+    """A rerun (or a resumed run) over the same file keeps each bad line once, named file:line."""
+    records = tmp_path / "records.jsonl"
+    good = json.dumps({"id": "r1", "text": "Ministers of Chile and Peru met in Lima on Monday."})
+    records.write_text(good + "\n{not json\n", encoding="utf-8")
+    for _ in range(2):
+        result = run("ingest", str(records), cwd=tmp_path, database_url=backend_url)
+        assert f"{records}:2" in result.stderr
+    assert rows(backend_url, "select input_name from raw_inputs") == [(f"{records}:2",)]
+    assert rows(backend_url, "select count(*) from articles") == [(1,)]
+
+
 def test_ingest_gzip_and_jsonl(tmp_path: Path, backend_url: str) -> None:
     gz = tmp_path / "page.txt.gz"
     gz.write_bytes(gzip.compress(PAGE.encode()))

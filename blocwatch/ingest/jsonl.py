@@ -1,4 +1,4 @@
-"""JSON records -> :class:`Article` (:func:`read_jsonl`).
+"""JSON records -> :class:`Article`: :func:`read_jsonl` (bytes) and :func:`read_jsonl_stream` (a file).
 
 One record per line (JSON lines), or a ``.json`` file holding one object or an array of them::
 
@@ -6,23 +6,116 @@ One record per line (JSON lines), or a ``.json`` file holding one object or an a
 
 ``text`` is taken as the article body as it stands; ``html`` goes through :func:`extract_html`
 and the record's own fields override what extraction found (the producer of the record knows
-better than a heuristic).  Each line is decoded and validated on its own: a bad line yields an
-:class:`IngestError` with its line number and reading goes on with the next one.
+better than a heuristic).  Each line is decoded and validated on its own by :func:`parse_line`:
+a bad line yields an :class:`IngestError` with its line number and its raw bytes, and reading
+goes on with the next one.
+
+Streaming (issue 7): :func:`read_jsonl_stream` reads a binary stream (a file, a ``gzip.open``
+file) line by line in constant memory, so a JSON-lines file of any size is read; the size cap
+is per line.  :func:`iter_lines` never holds more than ``max_line_bytes`` (+2 for ``\\r\\n``) of
+one line: the rest of an overlong line is read in small chunks and dropped, and the line becomes
+one error naming its number.  The bytes path (:func:`read_jsonl`, used for ``.json`` documents,
+small files and re-processing) goes through the same per-line code.  A JSON array or a
+pretty-printed object cannot be split into lines, so it is parsed whole (:func:`whole_records`),
+which is why the caller caps such a document's size.  Line endings ``\\n`` and ``\\r\\n`` and a
+UTF-8 BOM at the start are accepted; the kept ``raw`` of a line is the line without its ending.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
+import zlib
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, Literal, NamedTuple, Protocol
 
 from blocwatch.ingest.errors import IngestError, article_id_for
 from blocwatch.records import Article
 
-__all__ = ["read_jsonl", "record_to_article"]
+__all__ = ["Line", "LineStream", "iter_lines", "json_layout", "parse_line", "read_jsonl", "read_jsonl_stream",
+           "record_to_article", "whole_records"]  # fmt: skip
 
 _STRING_FIELDS = ("id", "text", "html", "title", "date", "url", "source")
+_BOM = b"\xef\xbb\xbf"
+# How much of an overlong line is read at a time while skipping it.
+_SKIP_CHUNK = 1 << 16
+
+
+class LineStream(Protocol):
+    """What the line reader needs of a stream: a plain or gzip file, ``io.BytesIO``."""
+
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+class Line(NamedTuple):
+    """One line of a stream: ``content`` without its line ending, or None when it was longer than
+    the limit (then not kept); ``length`` is the content's length, ``consumed`` the bytes read
+    for the line, ending included (the next line starts ``consumed`` bytes further on)."""
+
+    number: int
+    content: bytes | None
+    length: int
+    consumed: int
+
+
+def iter_lines(stream: LineStream, max_line_bytes: int | None = None) -> Iterator[Line]:
+    """Every line of ``stream``, holding at most ``max_line_bytes`` + 2 bytes of one line."""
+    limit = -1 if max_line_bytes is None else max_line_bytes + 2  # + "\r\n"
+    number = 0
+    while head := stream.readline(limit):
+        number += 1
+        if max_line_bytes is None or head.endswith(b"\n") or len(head) < limit:
+            content = head.removesuffix(b"\n").removesuffix(b"\r")
+            fits = max_line_bytes is None or len(content) <= max_line_bytes
+            yield Line(number, content if fits else None, len(content), len(head))
+            continue
+        consumed, piece = len(head), head[-1:]
+        del head  # the kept part of an overlong line is freed before the rest is skipped
+        while piece and not piece.endswith(b"\n"):
+            piece = stream.readline(_SKIP_CHUNK)
+            consumed += len(piece)
+        ending = 2 if piece.endswith(b"\r\n") else 1 if piece.endswith(b"\n") else 0
+        yield Line(number, None, consumed - ending, consumed)
+
+
+def read_jsonl_stream(
+    stream: LineStream, *, input_name: str, max_line_bytes: int | None = None
+) -> Iterator[Article | IngestError]:
+    """Yield an Article or an IngestError for every non-blank line of ``stream``, line by line.
+
+    A stream that breaks (a truncated or corrupt gzip file) ends with one IngestError naming the
+    last line read, after everything before it was yielded."""
+    number = 0
+    try:
+        for number, content, length, _ in iter_lines(stream, max_line_bytes):
+            if content is None:
+                problem = f"line is {length} bytes, over the limit of {max_line_bytes}"
+                yield IngestError(input_name, problem, line=number)
+                continue
+            if number == 1:
+                content = content.removeprefix(_BOM)
+            if content.strip():
+                yield parse_line(content, input_name, number)
+    except EOFError:  # gzip: the file ends inside the compressed data
+        yield IngestError(input_name, f"truncated gzip data after line {number}")
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        yield IngestError(input_name, f"corrupt gzip data after line {number} ({exc})")
+    except OSError as exc:
+        yield IngestError(input_name, f"cannot read past line {number}: {exc.strerror or exc}")
+
+
+def parse_line(line: bytes, input_name: str, number: int) -> Article | IngestError:
+    """One JSON-lines record (its bytes, without the line ending) -> Article or IngestError."""
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return IngestError(input_name, f"invalid UTF-8 at byte {exc.start}", raw=line, line=number)
+    except json.JSONDecodeError as exc:
+        problem = f"invalid JSON ({exc.msg} at column {exc.colno})"
+        return IngestError(input_name, problem, raw=line, line=number)
+    return _convert(record, line, input_name, number)
 
 
 def read_jsonl(
@@ -30,27 +123,29 @@ def read_jsonl(
 ) -> Iterator[Article | IngestError]:
     """Yield an Article or an IngestError for every non-blank record of ``data``."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    raw = raw.removeprefix(_BOM)
     whole = _whole_document(raw)
     if whole is not None:
         yield from whole_records(whole, raw, input_name)
         return
-    for number, line in enumerate(raw.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        if max_line_bytes is not None and len(line) > max_line_bytes:
-            yield IngestError(input_name, f"line is {len(line)} bytes, over the limit", line=number)
-            continue
-        try:
-            record = json.loads(line.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            yield IngestError(input_name, f"invalid UTF-8 at byte {exc.start}", raw=line, line=number)
-            continue
-        except json.JSONDecodeError as exc:
-            problem = f"invalid JSON ({exc.msg} at column {exc.colno})"
-            yield IngestError(input_name, problem, raw=line, line=number)
-            continue
-        yield _convert(record, line, input_name, number)
+    yield from read_jsonl_stream(io.BytesIO(raw), input_name=input_name, max_line_bytes=max_line_bytes)
+
+
+def json_layout(head: bytes, complete: bool) -> Literal["lines", "document", "unknown"]:
+    """Whether a JSON file whose first bytes are ``head`` is JSON lines (its first line is one
+    complete object) or one document (an array); "unknown" when the first line does not tell
+    (a pretty-printed object, a bad first line, or a first line longer than ``head``).
+    ``complete``: ``head`` is the whole file."""
+    stripped = head.removeprefix(_BOM).lstrip()
+    if stripped.startswith(b"["):
+        return "document"
+    first, newline, _ = stripped.partition(b"\n")
+    if not newline and not complete:
+        return "unknown"
+    try:
+        return "lines" if isinstance(json.loads(first), dict) else "unknown"
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return "unknown"
 
 
 def _whole_document(raw: bytes) -> Any | None:

@@ -11,9 +11,11 @@ inputs on a shared file system:
   record with the same code as ``blocwatch ingest`` (:mod:`blocwatch.ingest.warc`), so names
   (``<path>@<offset>``), skips and errors are the same.  Damage found while indexing (a corrupt
   or truncated file) becomes an error ref after the records that could be read;
-* an uncompressed **JSON-lines** file gives one ref per non-blank line (its offset and length);
-  the line is parsed as :func:`blocwatch.ingest.jsonl.read_jsonl` would (``<path>:<line>``).  A
-  gzipped JSON-lines file or a ``.json`` document (one object or an array) is one whole-file ref;
+* an uncompressed **JSON-lines** file gives one ref per non-blank line (its offset and length),
+  found by the line reader of ingest (constant memory, an overlong line never held); the worker
+  parses it with ingest's per-line code (``<path>:<line>``).  A gzipped JSON-lines file (gzip
+  cannot be entered at an offset) is one whole-file ref, which the worker streams as ``ingest``
+  does; a ``.json`` document (one object or an array) is one whole-file ref read whole, capped;
 * any other file (HTML, text) is one whole-file ref read by :func:`blocwatch.ingest.files.read_file`.
 
 Directories are walked as ``blocwatch ingest`` walks them (sorted, hidden entries skipped,
@@ -31,7 +33,7 @@ from urllib.parse import urlsplit
 
 from blocwatch.ingest.errors import IngestError
 from blocwatch.ingest.files import SUFFIXES, read_file
-from blocwatch.ingest.jsonl import record_to_article
+from blocwatch.ingest.jsonl import iter_lines, parse_line
 from blocwatch.records import Article
 from blocwatch.settings import Settings
 
@@ -139,6 +141,8 @@ def _split_warc(path: Path) -> Iterator[RecordRef]:
 
 
 def _split_jsonl(path: Path, settings: Settings) -> Iterator[RecordRef]:
+    """One ref per non-blank line; lines are read as ingest reads them (:func:`iter_lines`: an
+    overlong line is skipped in chunks, never held, and its ref makes the worker report it)."""
     name, offset = str(path), 0
     try:
         stream = path.open("rb")
@@ -147,17 +151,17 @@ def _split_jsonl(path: Path, settings: Settings) -> Iterator[RecordRef]:
         return
     with stream:
         first = True
-        for number, line in enumerate(stream, start=1):
-            if first and line.startswith(b"\xef\xbb\xbf"):
-                offset, line = offset + 3, line[3:]
-            if first and line.strip() and not _is_json_object(line):
+        for number, content, length, consumed in iter_lines(stream, settings.fetch_max_bytes):
+            start, offset = offset, offset + consumed
+            if first and content is not None and content.startswith(b"\xef\xbb\xbf"):
+                start, length, content = start + 3, length - 3, content[3:]
+            blank = content is not None and not content.strip()
+            if first and not blank and (content is None or not _is_json_object(content)):
                 yield RecordRef("file", name)  # one JSON document spread over lines: read whole
                 return
-            first = first and not line.strip()
-            if line.strip():
-                content = len(line) - 1 if line.endswith(b"\n") else len(line)
-                yield RecordRef("jsonl", name, offset=offset, length=content, line=number)
-            offset += len(line)
+            first = first and blank
+            if not blank:
+                yield RecordRef("jsonl", name, offset=start, length=length, line=number)
 
 
 def _is_json_object(line: bytes) -> bool:
@@ -204,23 +208,14 @@ def _read_warc_record(ref: RecordRef, settings: Settings) -> Article | IngestErr
 
 
 def _read_jsonl_line(ref: RecordRef, settings: Settings) -> Article | IngestError:
-    """One line, with the checks and messages of :func:`blocwatch.ingest.jsonl.read_jsonl`."""
+    """One line, through the per-line code of ingest (:func:`blocwatch.ingest.jsonl.parse_line`)."""
+    if ref.length > settings.fetch_max_bytes:
+        problem = f"line is {ref.length} bytes, over the limit of {settings.fetch_max_bytes}"
+        return IngestError(ref.path, problem, line=ref.line)
     try:
         with open(ref.path, "rb") as stream:
             stream.seek(ref.offset)
-            line = stream.read(min(ref.length, settings.fetch_max_bytes + 1))
+            line = stream.read(ref.length)
     except OSError as exc:
         return IngestError(ref.path, f"cannot read: {exc.strerror or exc}", line=ref.line)
-    if ref.length > settings.fetch_max_bytes:
-        return IngestError(ref.path, f"line is {ref.length} bytes, over the limit", line=ref.line)
-    try:
-        record = json.loads(line.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        return IngestError(ref.path, f"invalid UTF-8 at byte {exc.start}", raw=line, line=ref.line)
-    except json.JSONDecodeError as exc:
-        problem = f"invalid JSON ({exc.msg} at column {exc.colno})"
-        return IngestError(ref.path, problem, raw=line, line=ref.line)
-    try:
-        return record_to_article(record, raw=line, input_name=f"{ref.path}:{ref.line}")
-    except IngestError as exc:
-        return IngestError(ref.path, exc.problem, raw=line, line=ref.line)
+    return parse_line(line, ref.path, ref.line or 0)

@@ -4,10 +4,15 @@ Arbitrary text (any code point, lone surrogates included, any line endings) and 
 a page (title, date and byline lines, numbered contents, headings, prose); arbitrary bytes and
 JSON lines whose fields have random JSON types.  Nothing may escape but :class:`IngestError`,
 and what comes out must satisfy :mod:`fuzz_invariants`; ids must be stable (same input, same id).
+The JSON-lines bytes also go through the streaming reader (``read_jsonl_stream``, plain and
+gzipped, with a small per-line cap so overlong lines are skipped in chunks): it must agree
+with the bytes reader on every line that fits.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 from typing import Any
 
@@ -16,6 +21,7 @@ from fuzz_profile import properties
 from hypothesis import strategies as st
 
 from blocwatch.ingest import IngestError, parse_text_page, read_jsonl
+from blocwatch.ingest.jsonl import read_jsonl_stream
 
 WORDS = st.sampled_from(
     "the minister said talks on trade would resume in spring after a long pause Ruritania "
@@ -94,6 +100,31 @@ def check_jsonl(data: bytes) -> None:
     assert [i.id for i in again if not isinstance(i, IngestError)] == [
         i.id for i in items if not isinstance(i, IngestError)
     ]
+    if not whole_array:
+        check_jsonl_stream(data)
+
+
+def check_jsonl_stream(data: bytes) -> None:
+    """The streaming reader, plain and gzipped, with a 60-byte cap: each line that fits gives
+    what the bytes reader gives for it; each longer line one error, its line number right."""
+    unlimited = list(read_jsonl_stream(io.BytesIO(data), input_name="fuzz.jsonl"))
+    check_items(unlimited)
+    by_line = {_line_of(i): i for i in unlimited}
+    for stream in (io.BytesIO(data), gzip.GzipFile(fileobj=io.BytesIO(gzip.compress(data)))):
+        capped = list(read_jsonl_stream(stream, input_name="fuzz.jsonl", max_line_bytes=60))
+        check_items(capped)
+        for item in capped:
+            if isinstance(item, IngestError) and "over the limit" in item.problem:
+                assert item.line is not None and item.raw is None
+                continue
+            same = by_line[_line_of(item)]
+            assert type(same) is type(item) and getattr(same, "id", None) == getattr(item, "id", None)
+
+
+def _line_of(item: Any) -> int | None:
+    if isinstance(item, IngestError):
+        return item.line
+    return int(item.input_name.rsplit(":", 1)[1])
 
 
 def _document(parts: Any) -> bytes:
