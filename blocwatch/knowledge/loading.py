@@ -203,6 +203,11 @@ def _split(cell: str) -> tuple[str, ...]:
     return tuple(v for v in cell.split("|") if v)
 
 
+def _split_demonyms(cell: str) -> tuple[str, ...]:
+    # The source writes a two-part country's demonyms as one value ("Bosnian, Herzegovinian").
+    return tuple(d.strip() for v in _split(cell) for d in v.split(", ") if d.strip())
+
+
 STATE_COLUMNS = ("id", "kind", "name", "official_name", "cameo", "aliases", "demonyms", "metonyms")
 
 
@@ -219,7 +224,7 @@ def read_states_tsv(path: Path) -> list[Entry]:
         entries.append(Entry(
             id=row["id"], name=row["name"], kind=row["kind"], country=row["id"],
             cameo=row["cameo"] or row["id"], official_name=row["official_name"],
-            aliases=_split(row["aliases"]), demonyms=_split(row["demonyms"]),
+            aliases=_split(row["aliases"]), demonyms=_split_demonyms(row["demonyms"]),
             metonyms=_split(row["metonyms"]),
         ))
     return entries

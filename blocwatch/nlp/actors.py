@@ -10,10 +10,13 @@ Unification" wins over the demonym "Korean" inside it:
 
 Resolution, in order: the knowledge base (dated, so a name holds the role it had on the article's
 publication date); a surname or short form of a person already named in the article ("Kim" after
-"Kim Jong-un"); otherwise a *discovered* actor (``person:<slug>`` / ``org:<slug>``) whose
-affiliation and country come from its context: "X of <org>", "<state>'s <title> X",
-"X, <state>'s <title>".  Mentions that resolve to nothing keep ``actor=None`` so they can be
-reviewed; they are never dropped silently.
+"Kim Jong-un"); a titled surname borne by exactly one person of the knowledge base ("President
+Obama"); otherwise a *discovered* actor (``person:<slug>`` / ``org:<slug>``) whose affiliation and
+country come from its context: "X of <org>", "<state>'s <title> X", "<demonym> <title> X" (titles
+in lower case too: "South African leader X"), "X, <state>'s <title>", "X, the <title> of <state>".
+A discovered organisation whose name's head holds a state or demonym ("British Defence", "Kenya
+Anti-Corruption Commission") gets that state as its country.  Mentions that resolve to nothing
+keep ``actor=None`` so they can be reviewed; they are never dropped silently.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from datetime import date
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from blocwatch.knowledge import Entry, KnowledgeBase
 from blocwatch.records import Actor, Mention
@@ -48,8 +51,17 @@ _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _TITLE_WORDS = re.compile(
     r"\b(President|Prime Minister|Premier|Chancellor|Minister|Secretary|Leader|Ambassador|"
     r"Spokesperson|Spokesman|Spokeswoman|Chairman|Chair|General|Envoy|King|Queen|Emir|Director|"
-    r"Governor|Senator|Commander)\b"
+    r"Governor|Senator|Commander|Negotiator|Mediator|Diplomat|Official|Mayor|Speaker|Sultan|"
+    r"Sheikh|Prince|Crown Prince)\b"
 )
+# News writes titles in lower case before a name and in appositions ("South African leader X",
+# "X, the foreign minister of Chile"); these are the lower-case forms that are titles there.
+_LOWER_TITLES = re.compile(
+    r"\b(president|prime minister|premier|chancellor|minister|secretary|leader|ambassador|"
+    r"spokesperson|spokesman|spokeswoman|chairman|envoy|king|queen|emir|governor|senator|"
+    r"commander|negotiator|mediator|diplomat|official|mayor|speaker)\b"
+)
+_OF_OWNER = re.compile(r"\bof\s+(?:the\s+)?([A-Z][^,;]*)$")
 
 
 def slug(text: str) -> str:
@@ -153,37 +165,47 @@ def _context_affiliation(span: Span, mentions_at: dict[int, Actor]) -> Actor | N
     return None
 
 
+def _title_in(text: str) -> re.Match[str] | None:
+    return _TITLE_WORDS.search(text) or _LOWER_TITLES.search(text)
+
+
 def _title_near(span: Span) -> str:
     """A title just before ("Foreign Minister X") or in an apposition after ("X, the President")."""
     doc = span.doc
     before = doc[max(0, span.start - 4) : span.start].text
-    match = _TITLE_WORDS.search(before)
+    match = _title_in(before)
     if match:
         return before[match.start() :].strip()
     after = doc[span.end : min(len(doc), span.end + 7)].text
     match = re.match(r"\s*,\s*((?:a|an|the)\s+)?([^,.;]{3,60})", after)
-    if match and (_TITLE_WORDS.search(match.group(2)) or match.group(1)):
+    if match and (_title_in(match.group(2)) or match.group(1)):
         return match.group(2).strip()
     return ""
 
 
 _STATES = {"state", "territory"}
+# Words between a title's owner and the title: "Fornost Foreign Minister", "Mali's Defence
+# Minister", "Lebanon's new President", "Nigerian junior foreign minister".
+_TITLE_MODIFIERS = {"'s", "’s", "foreign", "defence", "defense", "interior", "deputy", "prime", "vice",
+                    "former", "acting", "finance", "trade", "new", "interim", "outgoing", "incoming",
+                    "ousted", "exiled", "junior", "senior", "chief", "top", "military", "army", "visiting"}
 
 
 def _title_owner(span: Span, mentions_at: dict[int, Actor]) -> Actor | None:
     """The actor named right before a title that precedes ``span`` ("Fornost President X")."""
     doc = span.doc
     start = max(0, span.start - 4)
-    match = _TITLE_WORDS.search(doc[start : span.start].text)
+    # The entity may include its own title ("Jordan's visiting King Abdullah II").
+    end = span.start + 1 if _TITLE_WORDS.fullmatch(span[0].text) else span.start
+    match = _title_in(doc[start:end].text)
     if match is None:
         return None
-    first_title = doc[start : span.start].char_span(match.start(), match.end(), alignment_mode="expand")
+    first_title = doc[start:end].char_span(match.start(), match.end(), alignment_mode="expand")
     if first_title is None:
         return None
     i = first_title.start - 1
     # Words between the owner and the title word: "Fornost Foreign Minister", "Mali's Defence Minister".
-    while i >= 0 and (doc[i].lower_ in {"'s", "’s", "foreign", "defence", "defense", "interior", "deputy",
-                                         "prime", "vice", "former", "acting", "finance", "trade"}):
+    while i >= 0 and doc[i].lower_ in _TITLE_MODIFIERS:
         i -= 1
     actor = mentions_at.get(i) if i >= 0 else None
     if actor is None or actor.kind == "person":
@@ -205,15 +227,19 @@ def _resolve(
         for part in reversed(re.split(r"[\s-]+", name)):
             if part in state.persons_by_token:
                 return state.actors[state.persons_by_token[part]]
+        known = _titled_surname(name, span, state)
+        if known is not None:
+            return known
         affiliation = _context_affiliation(span, mentions_at)
-        title = _title_near(span)
+        title = _title_near(span) or (span[0].text if _TITLE_WORDS.fullmatch(span[0].text) else "")
         country = affiliation.country if affiliation else ""
         code = ""
         if not country and title:
-            owner = re.match(r"(.+?)['’]s\b", title)
+            # "X, Chile's foreign minister", "X, the foreign minister of Chile".
+            owner = re.match(r"(.+?)['’]s\b", title) or _OF_OWNER.search(title)
             if owner:
                 owner_actor = state.lookup(owner.group(1))
-                country = owner_actor.id if owner_actor and owner_actor.kind == "state" else ""
+                country = owner_actor.id if owner_actor and owner_actor.kind in _STATES else ""
         if not country and title:
             # "Fornost President Umbardacil", "Malian Defence Minister X": the named actor just
             # before the title is whose official the person is.
@@ -224,7 +250,7 @@ def _resolve(
         sector = affiliation.sector if affiliation and affiliation.kind != "state" else ""
         if not sector and re.search(r"\b(specialist|expert|analyst|professor|researcher)\b", title):
             sector = "EDU"
-        if not sector and _TITLE_WORDS.search(title):
+        if not sector and _title_in(title):
             sector = "GOV"
         return Actor(
             id=f"person:{slug(name)}",
@@ -236,8 +262,40 @@ def _resolve(
             cameo=((country or code) + sector) if (country or code) else "",
         )
     if label == "ORG" and len(name) > 2:
-        return Actor(id=f"org:{slug(name)}", name=name, kind="organisation")
+        country = _named_state(span, state)
+        return Actor(id=f"org:{slug(name)}", name=name, kind="organisation", country=country)
     return None
+
+
+def _titled_surname(name: str, span: Span, state: _ArticleActors) -> Actor | None:
+    """ "President Obama", "Chancellor Merkel": a surname right after a title, borne by exactly
+    one person of the knowledge base.  Bare surnames stay unresolved (too ambiguous)."""
+    doc = span.doc
+    if " " in name or not _title_in(doc[max(0, span.start - 2) : span.start].text):
+        return None
+    bearers = [e for e in state.kb.entries() if e.kind == "person" and e.surname == name]
+    return state.entry_actor(bearers[0]) if len(bearers) == 1 else None
+
+
+def _named_state(span: Span, state: _ArticleActors) -> str:
+    """The state named in the head of an unknown organisation's name ("British Defence", "Radical
+    French farmers", "Kenya Anti-Corruption Commission"): its country, as a demonym marks a
+    person's.  Only the head counts: in "Union for the Independence of Angola" the state after a
+    preposition is the object of the name, not its owner."""
+    words: list[Token] = []
+    for token in span:
+        if token.pos_ == "ADP" or token.lower_ in {"of", "for", "in"}:
+            break
+        if token.lower_ != "the":
+            words.append(token)
+    if len(words) < 2:
+        return ""
+    for size in (2, 1):
+        for start in range(len(words) - size + 1):
+            actor = state.lookup(" ".join(t.text for t in words[start : start + size]))
+            if actor is not None and actor.kind in _STATES:
+                return actor.id
+    return ""
 
 
 def _is_list_of_known(ent: Span, known: set[tuple[int, int]]) -> bool:

@@ -8,7 +8,9 @@ a heading glued to the next sentence by the parser stays apart):
 2. role tokens (:func:`sources_of`, :func:`targets_of`), resolved to actors by the
    :class:`~blocwatch.nlp.events_actors.ActorIndex` built from the lead's mentions: the token's own
    mention, a pronoun's antecedent, "this bloc", or an actor inside the noun phrase ("economic
-   blocs like the BRICS", "members of this bloc"); conjuncts give one event each;
+   blocs like the BRICS", "members of this bloc"); conjuncts give one event each; when the parse
+   gives no target, ``events_targets`` looks further (the act a verb governs, "of" chains, a
+   demand's or threat's addressee, the place a retreat leaves, a located unnamed group);
 3. implicit roles for nominal events only: "tensions with Beijing" takes the discourse topic as
    its source, "international sanctions" (a noun marked ``implicit_target``) takes an actor of
    the sentence or the topic as its target;
@@ -45,6 +47,7 @@ from blocwatch.nlp.events_frames import Frame, find_triggers, sources_of, target
 from blocwatch.nlp.events_intent import demand_frames, statement_of
 from blocwatch.nlp.events_lexicon import Lexicon, load_lexicon
 from blocwatch.nlp.events_status import status_of
+from blocwatch.nlp.events_targets import deeper_targets, located_target
 from blocwatch.nlp.events_verbs import covered, dictionary_frames
 from blocwatch.nlp.petrarch_verbs import VerbDictionary
 from blocwatch.records import Actor, Event, Evidence, Mention
@@ -182,7 +185,8 @@ def _actors_for(tokens: Sequence[Token], segment: Span, index: ActorIndex) -> li
             if node.i != member.i and token.head.lower_ not in {"between", "among"}:
                 # "Old foes Gondor and Osgiliath": the members of the phrase's actor list.
                 for extra in node.conjuncts:
-                    other = index.actor_of(extra) if _inside(extra, segment) else None
+                    # "Sierra Leonean and Liberian refugees": a conjunct may carry its actor inside.
+                    other = _phrase_actor(extra, index) if _inside(extra, segment) else None
                     if other is not None and all(other != a for a, _ in found):
                         found.append((other, extra))
     return found
@@ -249,15 +253,20 @@ def _events_of(
     source_ids = {a for a, _ in sources}
 
     def other(found: list[tuple[str, Token]]) -> list[tuple[str, Token]]:
+        # "Syria withdrew its troops": a pronoun owning the object is the doer's own, not a party.
         return [
             (a, t) for a, t in found
-            if a not in source_ids or (len(_cameo_of(a, t, actors, lex)) > 3
+            if a not in source_ids or (len(_cameo_of(a, t, actors, lex)) > 3 and t.tag_ != "PRP$"
                                        and (a, _cameo_of(a, t, actors, lex)) not in source_codes)
         ]
 
     targets = other(_actors_for(target_tokens, segment, index))
     for group in base.fallback_targets if not targets else []:
         targets = other(_actors_for(group, segment, index))
+        if targets:
+            break
+    for group in deeper_targets(base, lex) if not targets and not frame.pattern else []:
+        targets = other(_actors_for(group, segment, index))  # "agreed to help X" (events_targets)
         if targets:
             break
     if frame.reverse_of is not None:
@@ -280,6 +289,10 @@ def _events_of(
         # An act done in another state with no one named as its object is done to that state
         # ("Serbia lifted a curfew in Montenegro", "NATO troops arrived in Bosnia").
         targets = [(location, trigger)]
+    if not targets and len(sources) == 1 and location is not None and location in actors:
+        # "police arrested 12 protesters in Egypt": an unnamed group is of its place (events_targets).
+        place = located_target(frame, target_tokens, actors[sources[0][0]].country, location, lex)
+        targets = [(location, place)] if place is not None else []
     pairs: list[tuple[tuple[str, Token] | None, tuple[str, Token] | None]]
     if frame.nominal and frame.event.symmetric and not targets and len(sources) < 2:
         return []  # "the ASEAN summit": one party of a meeting is no event
