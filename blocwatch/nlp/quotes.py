@@ -1,17 +1,22 @@
 """Quotes: who said what, direct or reported, with the speaker resolved to an actor.
 
-Three readers, run in order; a later one never claims text an earlier one already quoted:
+Four readers, run in order; a later one never claims text an earlier one already quoted:
 
-1. **Pull quotes**: a paragraph that is a statement followed by its attribution, either glued on the
-   same line ("...to escape this isolation.Lim Eul-chul, a specialist in North Korean affairs", as
-   text dumps of news pages often have it) or after a dash ("... — Name, title"), or a quotation
-   standing as its own paragraph, signed after a dash (“...” ― Name).
-2. **Direct quotes**: text between quotation marks (straight or curly, possibly several sentences),
-   attributed through a reporting verb in the same or the neighbouring sentence ("..., he said";
-   "X told reporters: ..."); a statement split around its cue ("A," she said. "B") is one
-   record whose span covers both parts and whose content joins them.
-3. **Indirect quotes**: "according to X, ..." / "..., according to X", and reporting verbs that
-   govern a clausal complement ("X said that ...", "X warned ...", "analysts believe ...").
+1. **Pull quotes** (:mod:`blocwatch.nlp.quotes_pull`): a paragraph that is a statement followed
+   by its signature, glued ("...isolation.Lim Eul-chul, a specialist ...") or after a dash.
+2. **Direct quotes**: text between quotation marks (straight, curly, doubled apostrophes, or a
+   straight mark closed by a curly one; possibly several sentences), attributed through a
+   reporting verb in the same or the neighbouring sentence ("..., he said"; "X told reporters:
+   ...") or introduced at a colon ("Jeffrey M. Jones: “...”", "the board was blunt in its
+   findings: “...”"); a statement split around its cue ("A," she said. "B") is one record whose
+   span covers both parts and whose content joins them, and so is a statement that goes on in
+   a paragraph of its own right after its attributed first part.
+3. **Labelled lines** (:mod:`blocwatch.nlp.quotes_labelled`): "Graham: Trump's rhetoric ...",
+   headline and transcript style.
+4. **Indirect quotes** (:mod:`blocwatch.nlp.quotes_reported`, :mod:`blocwatch.nlp.quotes_acts`):
+   "according to X, ..." / "..., according to X", reporting verbs that govern a clausal
+   complement ("X said that ...", "X warned ...", "analysts believe ..."), and speech acts with
+   a phrase for content ("X denounced the ruling", "X spoke about the ceasefire").
 
 Speakers: the mention under the cue's subject; a pronoun goes to the most recent person named
 before it; a common noun ("analysts") stays a speaker without an actor.  The affiliation is the
@@ -26,70 +31,23 @@ from collections.abc import Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from blocwatch.nlp.quotes_context import REPORTING_VERBS, Context, compact, subject_span, tokens_span
+from blocwatch.nlp.quotes_context import (
+    REPORTING_VERBS,
+    Context,
+    compact,
+    paragraphs,
+    subject_span,
+    tokens_span,
+)
+from blocwatch.nlp.quotes_labelled import is_section_label, labelled_quotes
+from blocwatch.nlp.quotes_pull import pull_quotes
 from blocwatch.nlp.quotes_reported import indirect_quotes
 from blocwatch.records import Actor, Mention, Quote
 
 __all__ = ["REPORTING_VERBS", "QuotesComponent", "find_quotes"]
 
 _QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("«", "»")]
-# A quotation set off as its own paragraph and signed after a dash: “...” ― Name[, description]
-_PULL_SIGNED = re.compile(
-    r"^\s*[\"“”](?P<content>[^\n]{20,}?)[\"”]\s*[―—–]\s*"
-    r"(?P<name>[A-Z][\w’'-]*\.?(?:\s+[A-Z][\w’'-]*\.?){1,3})\s*(?:,\s*[^\n]{3,160})?\s*$"
-)
-_PULL_GLUED = re.compile(
-    r"^(?P<content>[^\n]{20,}?[.!?][\"”’]?)\s*(?:[—–-]\s*)?"
-    r"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,3})\s*,\s*(?P<desc>[^\n.]{3,160})\.?\s*$"
-)
-
-
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for part in re.split(r"(\n\s*\n)", text):
-        if part.strip() and not re.fullmatch(r"\n\s*\n", part):
-            out.append((pos, pos + len(part)))
-        pos += len(part)
-    return out
-
-
-def _lines_of_paragraphs(text: str) -> list[tuple[int, int]]:
-    """Each paragraph, and each line of a paragraph of several (signed quotes stack line by line)."""
-    out = []
-    for start, end in _paragraphs(text):
-        out.append((start, end))
-        if "\n" in text[start:end].strip():
-            pos = start
-            for line in text[start:end].split("\n"):
-                if line.strip():
-                    out.append((pos, pos + len(line)))
-                pos += len(line) + 1
-    return out
-
-
-def _pull_quotes(ctx: Context) -> list[Quote]:
-    text = ctx.text
-    found = []
-    for start, end in _lines_of_paragraphs(text):
-        match = _PULL_GLUED.match(text[start:end]) or _PULL_SIGNED.match(text[start:end])
-        if not match:
-            continue
-        name_start = start + match.start("name")
-        name_end = start + match.end("name")
-        if text[name_end - 1] == "." and not re.search(r"\b[A-Z]\.$", text[name_start:name_end]):
-            name_end -= 1  # the sentence's full stop, not an initial
-        mention = ctx.mention_at(name_start, name_end)
-        if mention is None or ctx.actors.get(mention.actor or "", None) is None:
-            continue
-        if ctx.actors[mention.actor or ""].kind != "person":
-            continue
-        quote = ctx.quote((name_start, name_end), start + match.start("content"),
-                          start + match.end("content"), True, "pull quote")
-        if quote is not None:
-            found.append(quote)
-    return found
-
-
+_MIXED_PAIR = re.compile(r'(?:(?<=")|(?<=“))([^"“”\n]{2,2000}?)(?=[”"])')
 _DOUBLED_SINGLE = re.compile(r"''((?:(?!'').){2,2000}?)''")
 _TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’ -]{1,40}):\s")
 
@@ -101,6 +59,11 @@ def _paired(paragraph: str) -> list[tuple[int, int]]:
         pattern = re.compile(re.escape(open_mark) + r"([^" + re.escape(close_mark) + r"]{2,2000}?)"
                              + re.escape(close_mark))
         spans += [(m.start(1), m.end(1)) for m in pattern.finditer(paragraph)]
+    # Mismatched marks ("We are ...” / “It is ...") from text pasted together: a pair of a
+    # straight and a curly mark where no proper pair claimed the words.
+    spans += [(m.start(1), m.end(1)) for m in _MIXED_PAIR.finditer(paragraph)
+              if paragraph[m.start(1) - 1] + paragraph[m.end(1)] in {'"”', '“"'}
+              and not any(s < m.end(1) and m.start(1) < e for s, e in spans)]
     # Two apostrophes for a double mark (''So,'' she said), as some archives print them; the
     # content may hold single apostrophes (isn't), so it ends at the next doubled one.
     spans += [(m.start(1), m.end(1)) for m in _DOUBLED_SINGLE.finditer(paragraph)]
@@ -117,6 +80,8 @@ def _continued(paragraph: str) -> tuple[int, int] | None:
     closing = "”" if mark == "“" else '"'
     if closing in stripped[1:] and (mark != '"' or stripped.count('"') % 2 == 0):
         return None
+    if mark == '"' and "”" in stripped[1:]:
+        return None  # '"I know,” Henry said.': closed by a curly mark, see _MIXED_PAIR
     return lead + 1, len(paragraph.rstrip())
 
 
@@ -125,7 +90,8 @@ def _direct_quotes(ctx: Context) -> list[Quote]:
     found: list[Quote] = []
     previous: tuple[int, int] | None = None
     carried: tuple[str, tuple[int, int] | None] | None = None  # cue and speaker of a running quote
-    for p_start, p_end in _paragraphs(text):
+    pieces_of: dict[int, list[tuple[int, int]]] = {}  # the quoted parts of each quote found
+    for p_start, p_end in paragraphs(text):
         paragraph = text[p_start:p_end]
         spans = _paired(paragraph)
         running = _continued(paragraph)
@@ -137,7 +103,8 @@ def _direct_quotes(ctx: Context) -> list[Quote]:
             content = text[c_start:c_end]
             if len(content.split()) < 2:
                 continue  # a quoted word is a term, not a statement, even as a continuation
-            before = text[p_start : c_start - 1].rstrip()
+            # The text before the opening mark, which may be two apostrophes ('' for a double mark).
+            before = text[p_start:c_start].rstrip().rstrip("'\"“”«").rstrip()
             if content[0].islower() and before and before[-1] not in ":,":
                 continue  # a quoted fragment inside someone's reported words: the indirect reader's
             cue, speaker_span = None, None
@@ -157,25 +124,86 @@ def _direct_quotes(ctx: Context) -> list[Quote]:
                         cue, speaker_span = _nearest_cue(window, c_start, c_end, any_distance=True)
                 if cue is None and carried is not None and (rel_start, rel_end) == running:
                     cue, speaker_span = carried
+                if before.endswith(":") and (cue is None or speaker_span is None):
+                    # "Michael P. McDonald: “...”", "X posted: “...”": who introduces the quotation
+                    # at the colon says it.
+                    introduced = _introduced_at_colon(doc, p_start + len(before) - 1)
+                    if introduced is not None:
+                        speaker_span, cue = introduced[0], cue or introduced[1]
             # A quotation nobody is said to have said is not an attribution — unless it goes on
             # from the statement before it ('"A," said X, a long title. "B"'): see below.
             pieces.append(_Piece(c_start, c_end, cue, speaker_span))
         for group in _split_statements(text, pieces):
             first = group[0]
             if first.cue is None:
+                paragraph_span = (p_start, p_end)
+                if previous is not None and _goes_on(text, found, pieces_of, previous, paragraph_span, group):
+                    _extend(ctx, found, pieces_of, group)
                 continue
             words = sum(len(text[p.start : p.end].split()) for p in group)
             if words < 4 or (len(group) == 1 and _is_title(text[first.start : first.end])):
                 continue  # scare quotes and titles are not statements
-            quote = ctx.quote(first.speaker_span, first.start, group[-1].end, True, first.cue,
-                              pieces=[(p.start, p.end) for p in group])
+            parts = [(p.start, p.end) for p in group]
+            quote = ctx.quote(first.speaker_span, first.start, group[-1].end, True, first.cue, pieces=parts)
             if quote is not None:
                 found.append(quote)
+                pieces_of[id(quote)] = parts
         carried = None
         if running is not None and found and found[-1].start >= p_start:
             carried = (found[-1].cue, found[-1].speaker_span)
         previous = (p_start, p_end)
     return found
+
+
+def _introduced_at_colon(doc: Doc, colon: int) -> tuple[tuple[int, int], str] | None:
+    """The speaker (and a cue) of a quotation introduced by a colon: the subject of the clause
+    ending there ("X posted:", "the board was conclusive in its findings:", "X went so far as to
+    say:"), or the noun phrase itself when there is no clause ("Jeffrey M. Jones: “...”")."""
+    span = doc.char_span(colon, colon + 1, alignment_mode="expand")
+    if span is None or span.start == 0:
+        return None
+    last = doc[span.start - 1]
+    if last.ent_type_ in {"DATE", "TIME"} and last.pos_ != "VERB":
+        return None
+    verb = next((t for t in [last, *last.ancestors] if t.pos_ in {"VERB", "AUX"}), None)
+    if verb is not None and verb.sent == last.sent:
+        subject = subject_span(verb)
+        return (subject, verb.text) if subject is not None else None
+    if last.pos_ not in {"PROPN", "NOUN"}:
+        return None
+    chunk = next((c for c in doc.noun_chunks if c.start <= last.i < c.end), None)
+    start, end = (chunk.start_char, chunk.end_char) if chunk is not None else (last.idx, last.idx + len(last))
+    return None if is_section_label(doc.text[start:end]) else ((start, end), ":")
+
+
+def _goes_on(
+    text: str, found: list[Quote], pieces_of: dict[int, list[tuple[int, int]]],
+    previous: tuple[int, int], paragraph: tuple[int, int], group: list[_Piece],
+) -> bool:
+    """A paragraph that is nothing but a quotation, with no cue of its own, right after a
+    paragraph closing on an attributed quotation ('"A," Trump said.' / '"B ..."'): the speaker
+    goes on, as news sets a long statement out over paragraphs."""
+    if not found or id(found[-1]) not in pieces_of or not found[-1].direct:
+        return False
+    last = found[-1]
+    whole = (text[paragraph[0] : group[0].start].strip(" \t\"“'") == ""
+             and text[group[-1].end : paragraph[1]].strip(" \t\"”'.,\u00a0") == "")
+    return (whole and previous[0] <= last.start and last.end <= previous[1]
+            and len(text[last.end : previous[1]].strip()) <= 80)
+
+
+def _extend(ctx: Context, found: list[Quote], pieces_of: dict[int, list[tuple[int, int]]],
+            group: list[_Piece]) -> None:
+    """Replace the last quote by one that also holds the quotation paragraph ``group``."""
+    last = found.pop()
+    parts = pieces_of.pop(id(last)) + [(p.start, p.end) for p in group]
+    ctx.claimed.remove((last.start, last.end))
+    quote = ctx.quote(last.speaker_span, last.start, group[-1].end, True, last.cue, pieces=parts)
+    if quote is None:  # cannot happen for a span that was free, but keep the old quote if it does
+        ctx.claimed.append((last.start, last.end))
+        quote, parts = last, parts[: -len(group)]
+    found.append(quote)
+    pieces_of[id(quote)] = parts
 
 
 _MINOR_WORDS = frozenset("a an and as at but by for from in into is of on or the to with".split())
@@ -220,6 +248,7 @@ def _split_statements(text: str, pieces: list[_Piece]) -> list[list[_Piece]]:
             same_cue = piece.cue == last.cue and piece.speaker_span == last.speaker_span
             if (piece.start - last.end <= _SPLIT_GAP and (same_cue or piece.cue is None)
                     and last.cue is not None and last.cue != ":"
+                    and len(text[last.start : last.end].split()) >= 3  # "Vote Early" pins: a label
                     and re.search(r"\b" + re.escape(last.cue) + r"\b", gap)
                     and not any(mark in gap.strip().strip("“”\"„,.:;") for mark in "“”\"")):
                 groups[-1].append(piece)
@@ -258,18 +287,29 @@ def _speaker_outside_quotes(
     Leslie Wimes" -> nsubj = the quote): then the speaker is the noun the verb governs outside
     the marks, else the noun phrase right beside the verb.
     """
-    def inside(span: tuple[int, int]) -> bool:
-        return any(s - 1 <= span[0] < e + 1 or s - 1 < span[1] <= e + 1 for s, e in quoted)
+    def inside(span: tuple[int, int]) -> bool:  # begins, ends or holds quoted words
+        return any(span[0] < e + 1 and s - 1 < span[1] for s, e in quoted)
 
     subject = subject_span(verb)
     if subject is not None and not inside(subject):
         return subject
+    if subject is not None:
+        # 'Bill Eastland, wearing “Ted Cruz” pins, said': the name without the quoted words.
+        head = window.doc.char_span(*subject, alignment_mode="expand")
+        if head is not None and not inside(compact(head.root)):
+            return compact(head.root)
     children = [c for c in verb.children if c.dep_ in _SPEAKER_DEPS and c.pos_ in {"PROPN", "NOUN", "PRON"}
                 and c.ent_type_ not in {"DATE", "TIME"}]  # "said Monday": when, not who
     for child in sorted(children, key=lambda c: abs(c.i - verb.i)):
         span = compact(child) if child.dep_ in {"dobj", "npadvmod"} else tokens_span(list(child.subtree))
         if not inside(span):
             return span
+    if verb.tag_ == "VBG" and verb.sent.root.i < verb.i:
+        # "Flea shared the news, writing “...”": the parser may lose the participle's link to
+        # the clause it hangs on; its speaker is that clause's subject.
+        subject = subject_span(verb.sent.root)
+        if subject is not None and not inside(subject):
+            return subject
     for chunk in window.noun_chunks:
         if chunk.root.ent_type_ in {"DATE", "TIME"}:
             continue
@@ -282,7 +322,7 @@ def _speaker_outside_quotes(
 
 def find_quotes(doc: Doc, mentions: Sequence[Mention], actors: dict[str, Actor]) -> list[Quote]:
     ctx = Context(doc, mentions, actors)
-    quotes = _pull_quotes(ctx) + _direct_quotes(ctx) + indirect_quotes(ctx)
+    quotes = pull_quotes(ctx) + _direct_quotes(ctx) + labelled_quotes(ctx) + indirect_quotes(ctx)
     return sorted(quotes, key=lambda q: q.start)
 
 

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 
 from blocwatch.records import Actor, Evidence, Mention, Quote
 
-__all__ = ["PRONOUNS", "REPORTING_VERBS", "Context", "compact", "subject_span", "tokens_span"]
+__all__ = ["PRONOUNS", "REPORTING_VERBS", "Context", "compact", "paragraphs", "subject_span", "tokens_span"]
 
 REPORTING_VERBS = frozenset(
     """say tell add state warn note explain insist argue ask declare write claim believe think
@@ -27,6 +27,16 @@ REPORTING_VERBS = frozenset(
     demand pledge promise indicate""".split()
 )
 PRONOUNS = {"he", "she", "they", "him", "her", "them"}
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """The spans of the text's paragraphs (blocks between blank lines)."""
+    out, pos = [], 0
+    for part in re.split(r"(\n\s*\n)", text):
+        if part.strip() and not re.fullmatch(r"\n\s*\n", part):
+            out.append((pos, pos + len(part)))
+        pos += len(part)
+    return out
 
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:

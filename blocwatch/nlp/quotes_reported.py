@@ -1,5 +1,11 @@
 """Indirect attributions: "according to X, ...", "X said (that) ...", "..., X said, ...",
-"X called for ..." — reported speech with its speaker, cue and evidence."""
+"X called for ...", "X refused to ...", and the speech acts of :mod:`blocwatch.nlp.quotes_acts`
+— reported speech with its speaker, cue and evidence.
+
+The content of "X said ..." is the verb's complement clauses after it (joined when the parser
+splits one), up to a second reporting verb of the same speaker ("... and added that ...") or a
+participle of saying after a comma (", adding that ...", ", referring to ..."), which report
+something else.  A subject the parser lost goes to the noun phrase right before the verb."""
 
 from __future__ import annotations
 
@@ -7,6 +13,13 @@ import re
 
 from spacy.tokens import Span, Token
 
+from blocwatch.nlp.quotes_acts import (
+    OBJECT_SPEECH_ACTS,
+    PREPOSITION_SPEECH_ACTS,
+    name_before,
+    speech_act,
+    speech_act_about,
+)
 from blocwatch.nlp.quotes_context import REPORTING_VERBS, Context, subject_span, tokens_span
 from blocwatch.records import Quote
 
@@ -17,7 +30,7 @@ def indirect_quotes(ctx: Context) -> list[Quote]:
     doc, found = ctx.doc, []
     for sent in doc.sents:
         s_text = sent.text
-        match = re.match(r"\s*According to ([^,]{3,160}),\s*(.+)$", s_text, re.S)
+        match = _ACCORDING_FIRST.match(s_text)
         if match:
             sp = sent.start_char + match.start(1)
             speaker_end = _speaker_end(ctx, sp, sent.start_char + match.end(1))
@@ -40,7 +53,13 @@ def indirect_quotes(ctx: Context) -> list[Quote]:
 
 
 # "..., according to the Tax Foundation[, and ...]" / "... — according to the journal."
-_ACCORDING_AFTER = re.compile(r"\s*[,—–]\s*according to ([^,.;—–]{3,160})(?=[,.;—–]|\s*$)")
+# The comma may stand inside the closing mark ('"...,'' according to X'); the space after "to"
+# may be a no-break one.
+_ACCORDING_AFTER = re.compile(
+    r"\s*[,—–]['\"”’]*\s*according to\s+([^,.;—–]{3,160})(?=[,.;—–]|\s*$)"
+)
+# "According to X, ..." opening the sentence, or its clause after a colon or semicolon.
+_ACCORDING_FIRST = re.compile(r"(?:\s*|[^\n]*?[:;]\s+)According to\s+([^,]{3,160}),\s*(.+)$", re.S)
 _LEADING_LINK = re.compile(r"[\s,;—–]*(?:(?:and|but)\s+)?")
 
 
@@ -71,19 +90,25 @@ def _reported(ctx: Context, sent: Span, token: Token) -> Quote | None:
         return None
     if lemma == "call":
         return _called(ctx, token)
+    if lemma in PREPOSITION_SPEECH_ACTS and not any(c.dep_ in {"ccomp", "dobj"} for c in token.children):
+        act = speech_act_about(ctx, token)
+        if act is not None or lemma not in REPORTING_VERBS:
+            return act
+    if lemma in OBJECT_SPEECH_ACTS and not any(c.dep_ == "ccomp" for c in token.children):
+        act = speech_act(ctx, token)
+        if act is not None or lemma not in REPORTING_VERBS:
+            return act
     comps = [c for c in token.children if c.dep_ == "ccomp"]
     if not comps and lemma in INTENT_VERBS:
         comps = [c for c in token.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}]
     is_cue = lemma in REPORTING_VERBS or lemma in INTENT_VERBS
     if not is_cue and not (comps and (lemma in EVIDENTIAL_VERBS or _opens_with_that(comps[0]))):
         return None
-    subject = subject_span(token)
+    subject = subject_span(token) or name_before(token)
     if subject is None:
         return None
     if comps:
-        tokens = list(comps[0].subtree)
-        if tokens and tokens[0].lower_ == "that":
-            tokens = tokens[1:]
+        tokens = _complement(token, comps)
         if not tokens:
             return None
         start, end = tokens_span(tokens)
@@ -107,16 +132,70 @@ def _reported(ctx: Context, sent: Span, token: Token) -> Quote | None:
     return None
 
 
+def _complement(verb: Token, comps: list[Token]) -> list[Token]:
+    """The words of what ``verb`` reports: its complement clauses after it (the parser may hang a
+    clause before the verb on it too, or split "they don't know" into two complements), joined
+    into one stretch, without the opening "that"."""
+    after = [c for c in comps if c.i > verb.i] or comps
+    first = min(c.left_edge.i for c in after)
+    last = max(c.right_edge.i for c in after)
+    tokens = list(verb.doc[first : last + 1])
+    if tokens and tokens[0].lower_ == "that":
+        tokens = tokens[1:]
+    return _without_narration(tokens)
+
+
+# Reporting verbs that are acts of saying; the others (believe, expect, hope, fear, continue ...)
+# can be part of what was said ("he is proud of the campaign and expects to win").
+_SPEECH_VERBS = REPORTING_VERBS - frozenset(
+    "believe think expect fear hope estimate continue predict conclude describe point observe maintain"
+    " indicate demand pledge promise vow".split()
+)
+
+
+_NARRATION_PARTICIPLES = frozenset("refer cite call point".split())
+
+
+def _without_narration(tokens: list[Token]) -> list[Token]:
+    """The complement up to a second reporting verb of the same speaker ("he said the talks
+    failed and added that ..."): the parser hangs it inside the first clause, but it reports
+    something else, read as a quote of its own."""
+    inside = {t.i for t in tokens}
+    for token in tokens[3:]:
+        if token.head.i not in inside or token.left_edge.i <= tokens[0].i:
+            continue
+        lemma = token.lemma_.lower()
+        second_cue = (token.dep_ == "conj" and token.pos_ == "VERB" and lemma in _SPEECH_VERBS
+                      and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children))
+        # ", adding that ...", ", referring to ...": the reporter's narration of the speaking.
+        narrated = (token.tag_ == "VBG" and token.dep_ in {"advcl", "xcomp", "conj"}
+                    and (lemma in _SPEECH_VERBS or lemma in _NARRATION_PARTICIPLES)
+                    and token.i > tokens[0].i and token.doc[token.left_edge.i - 1].text == ",")
+        if not (second_cue or narrated):
+            continue
+        cut = token.left_edge.i
+        while cut > tokens[0].i and token.doc[cut - 1].lower_ in {",", "and", "but", ";"}:
+            cut -= 1
+        kept = [t for t in tokens if t.i < cut]
+        if len(kept) >= 3:
+            return kept
+    return tokens
+
+
 # Verbs that present a finding or a stance as someone's ("the poll shows ...", "they agreed ...").
 EVIDENTIAL_VERBS = frozenset(
     "show find agree know reveal indicate learn realize realise signal feel reckon prove".split()
 )
 
 
-# Speech acts of commitment that take an infinitive ("X vowed to retaliate"): what was promised
-# or threatened is the content.  Plans and wishes ("X plans to", "X wants to") are not speech:
-# the events reader codes them as intentions, not as quotes.
-INTENT_VERBS = frozenset("promise pledge vow threaten urge warn tell ask order instruct advise".split())
+# Speech acts of commitment, refusal or agreement that take an infinitive ("X vowed to retaliate",
+# "X refused to endorse Y", "X agreed to testify"): what was promised, refused or accepted is the
+# content.  Plans and wishes ("X plans to", "X wants to") are not speech: the events reader codes
+# them as intentions, not as quotes.
+INTENT_VERBS = frozenset(
+    """promise pledge vow threaten urge warn tell ask order instruct advise refuse decline agree
+    propose offer""".split()
+)
 
 
 def _opens_with_that(clause: Token) -> bool:
