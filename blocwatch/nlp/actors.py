@@ -11,9 +11,11 @@ Unification" wins over the demonym "Korean" inside it:
 Resolution, in order: the knowledge base (dated, so a name holds the role it had on the article's
 publication date); a surname or short form of a person already named in the article ("Kim" after
 "Kim Jong-un"); a titled surname borne by exactly one person of the knowledge base ("President
-Obama"); otherwise a *discovered* actor (``person:<slug>`` / ``org:<slug>``) whose affiliation and
-country come from its context: "X of <org>", "<state>'s <title> X", "<demonym> <title> X" (titles
-in lower case too: "South African leader X"), "X, <state>'s <title>", "X, the <title> of <state>".
+Obama"); a bare surname borne by exactly one person in office on the article's date and not also
+an everyday word, place or given name ("Putin said"); otherwise a *discovered* actor
+(``person:<slug>`` / ``org:<slug>``) whose affiliation and country come from its context: "X of
+<org>", "<state>'s <title> X", "<demonym> <title> X" (titles in lower case too: "South African
+leader X"), "X, <state>'s <title>", "X, the <title> of <state>".
 A discovered organisation whose name's head holds a state or demonym ("British Defence", "Kenya
 Anti-Corruption Commission") gets that state as its country.  Mentions that resolve to nothing
 keep ``actor=None`` so they can be reviewed; they are never dropped silently.
@@ -227,7 +229,7 @@ def _resolve(
         for part in reversed(re.split(r"[\s-]+", name)):
             if part in state.persons_by_token:
                 return state.actors[state.persons_by_token[part]]
-        known = _titled_surname(name, span, state)
+        known = _titled_surname(name, span, state) or _bare_surname(name, span, state)
         if known is not None:
             return known
         affiliation = _context_affiliation(span, mentions_at)
@@ -269,12 +271,53 @@ def _resolve(
 
 def _titled_surname(name: str, span: Span, state: _ArticleActors) -> Actor | None:
     """ "President Obama", "Chancellor Merkel": a surname right after a title, borne by exactly
-    one person of the knowledge base.  Bare surnames stay unresolved (too ambiguous)."""
+    one person of the knowledge base.  A lone surname is :func:`_bare_surname`'s, stricter."""
     doc = span.doc
     if " " in name or not _title_in(doc[max(0, span.start - 2) : span.start].text):
         return None
     bearers = [e for e in state.kb.entries() if e.kind == "person" and e.surname == name]
     return state.entry_actor(bearers[0]) if len(bearers) == 1 else None
+
+
+# Surnames of public figures that are also everyday English words (or months, modals,
+# places): alone, capitalised at a sentence start or in a headline, "May", "Rice", "Brown" or
+# "Bush" are too often not the person, so they resolve only with a title or a full mention.
+_COMMON_WORD_SURNAMES = frozenset({
+    "may", "rice", "brown", "bush", "king", "young", "rich", "white", "black", "green", "gray",
+    "grey", "wood", "hill", "little", "long", "short", "strong", "ford", "price", "bell", "cook",
+    "baker", "gates", "major", "hunt", "moon", "park", "ban", "bishop", "march", "austin",
+    "champagne", "sharp", "church", "law", "hope", "grant", "will", "mark", "bond", "lamb", "fox",
+    "wolf", "swan", "rose", "frost", "snow", "stone", "chance", "power",
+})
+
+
+def _bare_surname(name: str, span: Span, state: _ArticleActors) -> Actor | None:
+    """ "Putin said ..." in an article that never gives his full name: a lone surname resolves
+    to the one person of the knowledge base who bears it *and holds a role on the article's
+    date* (with no date, a role still held).  Strict, because a bare surname is the weakest
+    clue there is: it stays unresolved when two bearers are in office, when it is an everyday
+    word (:data:`_COMMON_WORD_SURNAMES`), a place (the knowledge base knows it, or the model
+    tags it a place elsewhere in the article), or another known person's given name ("Charles"
+    is also Charles Michel's)."""
+    if len(span) != 1 or not name[:1].isupper() or name.lower() in _COMMON_WORD_SURNAMES:
+        return None
+    if _title_in(span.doc[max(0, span.start - 2) : span.start].text):
+        # A titled surname was _titled_surname's to resolve; it declines namesakes ("President
+        # Assad" fits two presidents), and this rule must not overrule it.
+        return None
+    if any(ent.text == name and ent.label_ in {"GPE", "LOC", "FAC"} for ent in span.doc.ents):
+        return None
+    persons = [e for e in state.kb.entries() if e.kind == "person"]
+    bearers = [e for e in persons if e.surname == name]
+    if not bearers:  # the usual case, checked first: the scan below is the costly one
+        return None
+    if any(e.surname != name and any(alias.split()[0] == name for alias in (e.name, *e.aliases) if alias)
+           for e in persons):
+        return None
+    on = state.published
+    held = [e for e in bearers
+            if (e.role_on(on) is not None if on is not None else any(r.end is None for r in e.roles))]
+    return state.entry_actor(held[0]) if len(held) == 1 else None
 
 
 def _named_state(span: Span, state: _ArticleActors) -> str:

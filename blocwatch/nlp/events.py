@@ -229,9 +229,16 @@ def _phrase_actor_token(token: Token, index: ActorIndex) -> tuple[str, Token] | 
     return None
 
 
+_CAMEO_CODE = re.compile(r"[A-Z0-9]{3,30}")
+
+
 def _cameo_of(actor_id: str, token: Token, actors: Mapping[str, Actor], lex: Lexicon) -> str:
     actor = actors.get(actor_id)
     base = (actor.cameo if actor is not None and actor.cameo else actor_id) or ""
+    if not _CAMEO_CODE.fullmatch(base):
+        # An actor with no CAMEO code ("org:syrian-observatory-for-human-rights", an id the
+        # resolver made up) has none to give: its id is not a code, and would not fit the column.
+        return ""
     # "North Korean troops": a state's mention modifying an agent noun gives state + sector.
     if actor is not None and actor.kind in _PLACE_KINDS and len(base) == 3:
         head = token.head if token.dep_ in {"compound", "amod", "poss", "nmod"} else token

@@ -82,3 +82,51 @@ def test_bare_on_in_yaml_is_the_preposition() -> None:
     lex = load_lexicon()
     assert "on" in lex.nouns["war"].preps and True not in lex.nouns["war"].preps  # type: ignore[comparison-overlap]
     assert all(isinstance(p, str) for e in lex.nouns.values() for p in e.preps)
+
+
+# A wire journalist's words for each PLOVER type, beyond those of the gold suites: which
+# section of the lexicon holds each, and the type and CAMEO code it must carry.
+JOURNALIST_WORDS = [
+    ("verbs", "convene", "CONSULT", "040"), ("verbs", "speak with", "CONSULT", "040"),
+    ("verbs", "bargain", "CONSULT", "046"), ("nouns", "conversation", "CONSULT", "040"),
+    ("verbs", "guarantee", "AGREE", "030"), ("nouns", "pact", "AGREE", "030"),
+    ("verbs", "congratulate", "SUPPORT", "051"), ("verbs", "ratify", "SUPPORT", "057"),
+    ("verb_objects", "welcome decision", "SUPPORT", "051"),
+    ("verbs", "extradite", "COOPERATE", "063"), ("verbs", "team up", "COOPERATE", "060"),
+    ("verb_objects", "join force", "COOPERATE", "060"),
+    ("verbs", "airlift", "AID", "073"), ("verb_objects", "supply weapon", "AID", "072"),
+    ("verb_objects", "deploy peacekeeper", "AID", "074"),
+    ("verbs", "cave in", "CONCEDE", "080"), ("verb_objects", "end curfew", "CONCEDE", "0813"),
+    ("verbs", "pardon", "RETREAT", "0841"), ("verbs", "pull back", "RETREAT", "087"),
+    ("verb_objects", "pull troop", "RETREAT", "0872"), ("nouns", "pullout", "RETREAT", "087"),
+    ("verbs", "lambaste", "ACCUSE", "111"), ("verbs", "lash out", "ACCUSE", "111"),
+    ("verbs", "convict", "ACCUSE", "116"), ("verb_objects", "dispatch inspector", "ACCUSE", "090"),
+    ("verbs", "implore", "REQUEST", "020"), ("nouns", "plea", "REQUEST", "020"),
+    ("verbs", "spurn", "REJECT", "120"), ("verb_objects", "block resolution", "REJECT", "129"),
+    ("verbs", "intimidate", "THREATEN", "130"), ("nouns", "warning", "THREATEN", "130"),
+    ("verbs", "walk out", "PROTEST", "143"), ("nouns", "vigil", "PROTEST", "141"),
+    ("verbs", "amass", "MOBILIZE", "154"), ("nouns", "patrol", "MOBILIZE", "150"),
+    ("verbs", "blacklist", "SANCTION", "163"), ("verb_objects", "freeze asset", "SANCTION", "163"),
+    ("verbs", "disperse", "COERCE", "175"), ("verbs", "besiege", "COERCE", "191"),
+    ("nouns", "deportation", "COERCE", "174"),
+    ("verbs", "wound", "ASSAULT", "190"), ("verb_objects", "open fire", "ASSAULT", "193"),
+    ("nouns", "clash", "ASSAULT", "190"), ("nouns", "mortar fire", "ASSAULT", "194"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("section", "key", "plover", "cameo"), JOURNALIST_WORDS)
+def test_journalist_vocabulary(section: str, key: str, plover: str, cameo: str) -> None:
+    entry = getattr(load_lexicon(), section)[key]
+    assert (entry.plover, entry.cameo) == (plover, cameo)
+
+
+def test_journalist_vocabulary_covers_every_plover_type() -> None:
+    assert {plover for _, _, plover, _ in JOURNALIST_WORDS} == PLOVER_TYPES
+
+
+def test_established_and_mended_ties_warm_strained_ties_cool() -> None:
+    lex = load_lexicon()
+    assert {"establish", "resume", "mend"} <= lex.warm
+    assert {"strain", "undermine"} <= lex.cool
+    assert "friendship" in lex.relation_nouns
+
