@@ -16,11 +16,18 @@ between runs and reused unless ``--rebuild`` (or when it holds fewer than ``--ev
    definitions (``pg_indexes``), and with foreign-key triggers off for the session (every copied
    reference is one an existing row already holds); then ``VACUUM ANALYZE``.
 
+The copies get their timeline day (``events.day``) in the same statement, resolved in SQL by the
+rule of :func:`blocwatch.store.event_days.event_day` (checked against it on a random sample),
+and the per-day summary ``event_days`` is then built by
+:func:`blocwatch.store.event_days.rebuild_event_days`, as a bulk loader must.
+
 Measured: the product's timeline, :func:`blocwatch.analytics.relations.relations` with the pair
 page's options (undirected, persons rolled up to their country), for the busiest and the rarest
 pair of the replicated table, by month and by ISO week, ``--runs`` times each (median, p95), each
-run in a fresh session; also its SQL alone (the statement the call sends, captured from the
-engine, run and fetched), and an ``EXPLAIN (ANALYZE, BUFFERS)`` summary of that statement.
+run in a fresh session; also its summary SQL alone (the ``event_days`` statement the call sends,
+captured from the engine, run and fetched), and an ``EXPLAIN (ANALYZE, BUFFERS)`` summary of that
+statement; and the pair page's event list (:func:`blocwatch.web.pair_data.period_event_ids`,
+the latest month's first page and the second page of every period).
 
 Baseline, in the same run: reading one event by primary key through a fresh ORM session
 (``Session.get``) on the same ten-million-row table — the cheapest indexed read the site does,
@@ -47,39 +54,71 @@ from replicate import ingest_corpus
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
-from blocwatch.analytics.relations import relations
+from blocwatch.analytics.relations import fetch_period_rows, relations
 from blocwatch.store import Store
+from blocwatch.store.event_days import event_day, rebuild_event_days
 from blocwatch.store.models import EventRow
+from blocwatch.web.pair_data import newest_bound, period_event_ids
 
 SCHEMA = "bw_bench_timeline"
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ROUNDS_PER_STATEMENT = 200  # copies of the base per INSERT: progress shows, memory stays small
 
-# Copy g of event e, moved back g days at e's precision, with a pair drawn from the base's pairs.
+# Copy g of event e, moved back g days at e's precision, with a pair drawn from the base's pairs;
+# its timeline day is resolved in SQL by the rule of blocwatch.store.event_days.event_day for the
+# copy's date and its (unmoved) article's publication day: checked against Python in check_days.
 _INSERT_COPIES = """
 INSERT INTO events (article_id, position, source_actor_id, target_actor_id, source_cameo,
     target_cameo, plover, cameo, quad_class, intensity, negated, hypothetical, event_date,
-    location, trigger, sentence, sentence_index, sentence_start, sentence_end, tone)
-SELECT c.article_id, c.position, p.source_actor_id, p.target_actor_id, c.source_cameo,
-    c.target_cameo, c.plover, c.cameo, c.quad_class, c.intensity, c.negated, c.hypothetical,
+    location, trigger, sentence, sentence_index, sentence_start, sentence_end, tone, day,
+    day_approximate)
+SELECT d.article_id, d.position, d.source_actor_id, d.target_actor_id, d.source_cameo,
+    d.target_cameo, d.plover, d.cameo, d.quad_class, d.intensity, d.negated, d.hypothetical,
+    d.event_date, d.location, d.trigger, d.sentence, d.sentence_index, d.sentence_start,
+    d.sentence_end, d.tone,
     CASE
-      WHEN c.event_date ~ '^\\d{4}-\\d{2}-\\d{2}$' THEN to_char(c.event_date::date - c.g, 'YYYY-MM-DD')
-      WHEN c.event_date ~ '^\\d{4}-\\d{2}$' THEN to_char((c.event_date || '-01')::date - c.g, 'YYYY-MM')
-      WHEN c.event_date ~ '^\\d{4}$' THEN to_char((c.event_date || '-07-01')::date - c.g, 'YYYY')
-      WHEN coalesce(c.event_date, '') = '' AND c.published IS NOT NULL
-        THEN to_char(c.published - c.g, 'YYYY-MM-DD')
-      ELSE c.event_date
+      WHEN coalesce(d.event_date, '') = '' THEN d.published
+      WHEN length(d.event_date) >= 10 THEN CAST(left(d.event_date, 10) AS date)
+      WHEN d.event_date ~ '^\\d{4}-W\\d{2}$' THEN
+        CASE WHEN to_char(d.published, 'IYYY-"W"IW') = d.event_date THEN d.published
+             ELSE to_date(d.event_date, 'IYYY-"W"IW') END
+      WHEN d.event_date ~ '^\\d{4}(-\\d{2})?$' THEN
+        CASE WHEN CAST(d.published AS text) LIKE d.event_date || '%' THEN d.published
+             WHEN length(d.event_date) = 7 THEN CAST(d.event_date || '-01' AS date)
+             ELSE CAST(d.event_date || '-01-01' AS date) END
+      ELSE d.published
     END,
-    c.location, c.trigger, c.sentence, c.sentence_index, c.sentence_start, c.sentence_end, c.tone
+    CASE
+      WHEN coalesce(d.event_date, '') = '' OR length(d.event_date) >= 10 THEN false
+      WHEN d.event_date ~ '^\\d{4}-W\\d{2}$' THEN
+        coalesce(to_char(d.published, 'IYYY-"W"IW') <> d.event_date, true)
+      WHEN d.event_date ~ '^\\d{4}(-\\d{2})?$' THEN
+        coalesce(CAST(d.published AS text) NOT LIKE d.event_date || '%', true)
+      ELSE d.published IS NOT NULL
+    END
 FROM (
-    SELECT e.*, a.published, g, 1 + floor(random() * CAST(:pairs AS int))::int AS pick
-    FROM events e JOIN articles a ON a.id = e.article_id
-    CROSS JOIN generate_series(CAST(:first AS int), CAST(:last AS int)) AS g
-    WHERE e.id <= :base_max
-    OFFSET 0  -- a fence: random() is drawn once per copy, before the join below
-) AS c
-JOIN bench_pairs p ON p.n = c.pick
-LIMIT :limit
+  SELECT c.article_id, c.position, p.source_actor_id, p.target_actor_id, c.source_cameo,
+      c.target_cameo, c.plover, c.cameo, c.quad_class, c.intensity, c.negated, c.hypothetical,
+      CASE
+        WHEN c.event_date ~ '^\\d{4}-\\d{2}-\\d{2}$' THEN to_char(c.event_date::date - c.g, 'YYYY-MM-DD')
+        WHEN c.event_date ~ '^\\d{4}-\\d{2}$' THEN to_char((c.event_date || '-01')::date - c.g, 'YYYY-MM')
+        WHEN c.event_date ~ '^\\d{4}$' THEN to_char((c.event_date || '-07-01')::date - c.g, 'YYYY')
+        WHEN coalesce(c.event_date, '') = '' AND c.published IS NOT NULL
+          THEN to_char(c.published - c.g, 'YYYY-MM-DD')
+        ELSE c.event_date
+      END AS event_date,
+      c.location, c.trigger, c.sentence, c.sentence_index, c.sentence_start, c.sentence_end, c.tone,
+      c.published
+  FROM (
+      SELECT e.*, a.published, g, 1 + floor(random() * CAST(:pairs AS int))::int AS pick
+      FROM events e JOIN articles a ON a.id = e.article_id
+      CROSS JOIN generate_series(CAST(:first AS int), CAST(:last AS int)) AS g
+      WHERE e.id <= :base_max
+      OFFSET 0  -- a fence: random() is drawn once per copy, before the join below
+  ) AS c
+  JOIN bench_pairs p ON p.n = c.pick
+  LIMIT :limit
+) AS d
 """
 
 
@@ -172,13 +211,34 @@ def fill(store: Store, events: int) -> None:
             conn.execute(text(definition))
         conn.commit()
         indexed = time.perf_counter()
+    check_days(store)
+    with store.session() as session:
+        summary_rows = rebuild_event_days(session)
+    summarised = time.perf_counter()
+    with store.engine.connect() as conn:
         conn.execute(text("INSERT INTO bench_meta VALUES ('events', :n) ON CONFLICT (key) DO UPDATE"
                           " SET value = excluded.value"), {"n": str(events)})  # fmt: skip
         conn.commit()
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE events"))
+        conn.execute(text("VACUUM ANALYZE event_days"))
     print(f"set-up: {events:,} events: copies {filled - started:.0f} s, {len(indexes)} indexes rebuilt "
-          f"{indexed - filled:.0f} s, VACUUM ANALYZE {time.perf_counter() - indexed:.0f} s")  # fmt: skip
+          f"{indexed - filled:.0f} s, event_days rebuilt ({summary_rows:,} rows) "
+          f"{summarised - indexed:.0f} s, VACUUM ANALYZE {time.perf_counter() - summarised:.0f} s")
+
+
+def check_days(store: Store, sample: int = 20_000) -> None:
+    """The copies' days, resolved in SQL, against :func:`event_day` in Python on a random sample."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT e.id, e.event_date, a.published, e.day, e.day_approximate"
+            " FROM events AS e TABLESAMPLE SYSTEM (1) JOIN articles a ON a.id = e.article_id LIMIT :n"
+        ), {"n": sample}).all()  # fmt: skip
+    wrong = [r for r in rows if event_day(r[1], r[2]) != (r[3], r[4])]
+    if wrong:
+        raise SystemExit(f"{len(wrong)} of {len(rows)} sampled copies have another day than event_day "
+                         f"gives, e.g. {wrong[:3]}")  # fmt: skip
+    print(f"set-up: days of {len(rows):,} sampled events agree with event_day")
 
 
 def pick_pairs(store: Store) -> dict[str, tuple[str, str, int]]:
@@ -235,7 +295,7 @@ def explain(store: Store, statement: str, parameters: Any) -> str:
     scans: list[str] = []
 
     def walk(node: dict[str, Any]) -> None:
-        if "Scan" in node["Node Type"] and node.get("Relation Name") == "events":
+        if "Scan" in node["Node Type"] and node.get("Relation Name") in ("events", "event_days"):
             scans.append(f"{node['Node Type']}{' on ' + node['Index Name'] if 'Index Name' in node else ''}"
                          f" ({node['Actual Rows']} rows x{node.get('Actual Loops', 1)})")
         for child in node.get("Plans", []):
@@ -245,7 +305,7 @@ def explain(store: Store, statement: str, parameters: Any) -> str:
     root = top["Plan"]
     return (f"{root['Node Type']}, planning {top['Planning Time']:.1f} ms, execution "
             f"{top['Execution Time']:.1f} ms, {root.get('Actual Rows')} rows; buffers hit "
-            f"{root.get('Shared Hit Blocks', 0)} read {root.get('Shared Read Blocks', 0)}; events: "
+            f"{root.get('Shared Hit Blocks', 0)} read {root.get('Shared Read Blocks', 0)}; scans: "
             + "; ".join(scans))  # fmt: skip
 
 
@@ -275,7 +335,7 @@ def measure(store: Store, runs: int) -> None:
     for label, (a, b, count) in pick_pairs(store).items():
         with captured(store.engine) as seen, store.session() as session:
             relations(session, a, b, granularity="month", rollup=True)
-        statement, parameters = next((s, p) for s, p in seen if "FROM events" in s)
+        statement, parameters = next((s, p) for s, p in seen if "FROM event_days" in s)
 
         def sql_only(statement: str = statement, parameters: Any = parameters) -> Any:
             with store.engine.connect() as conn:
@@ -292,7 +352,27 @@ def measure(store: Store, runs: int) -> None:
             print(f"{label + ' ' + a + '-' + b:<22}{granularity:<7}{events:>9,}{len(series.points):>8}"
                   f"{median:>11.1f}{p95:>9.1f}{sql_median:>9.1f}{median / base_median:>14.0f}"
                   f"{'ok' if p95 < 100 else 'MISS':>6}")  # fmt: skip
-        print(f"  pair rows by the bench's count: {count:,}; plan: {explain(store, statement, parameters)}")
+        print(f"  pair rows by the bench's count: {count:,}; summary plan: "
+              f"{explain(store, statement, parameters)}")
+        listing(store, runs, a, b)
+
+
+def listing(store: Store, runs: int, a: str, b: str) -> None:
+    """The pair page's event list: the latest month's first page, and page 2 of all the pair's events."""
+    with store.session() as session:
+        month = relations(session, a, b, rollup=True, id_bound=0).points
+    for label, period in (("latest month", month[-1].period if month else None), ("all", None)):
+        def page(period: str | None = period) -> Any:
+            with store.session() as session:
+                # As pair_data does: the summary's month counts bound the index range read.
+                offset = 0 if period else 20
+                since = None if period else newest_bound(fetch_period_rows(session, a, b, rollup=True), 40)
+                return period_event_ids(session, a, b, period, rollup=True, limit=20, offset=offset,
+                                        since=since)
+
+        median, p95, ids = timed(runs, page)
+        print(f"  pair page events, {label} ({period or 'every period, page 2'}): {len(ids)} ids, "
+              f"median {median:.1f} ms p95 {p95:.1f} ms")
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from corpus import SHARED, guardian_syria
 from sqlalchemy import Connection, Table, func, insert, select
 
 from blocwatch.store import Store
+from blocwatch.store.event_days import event_day, rebuild_event_days
 from blocwatch.store.models import ArticleActorRow, ArticleRow, EventRow, MentionRow, SectionRow
 
 SEED = SHARED / "seed" / "north-korea-brics.txt"
@@ -115,14 +116,19 @@ def _write(conn: Connection, table: Table, chunk: list[dict[str, Any]]) -> int:
     return len(chunk)
 
 
-def _event_copies(base: list[dict[str, Any]], rounds: Iterable[int], article_id: str | None = None,
-                  position: int = 0) -> Iterator[dict[str, Any]]:  # fmt: skip
+def _event_copies(base: list[dict[str, Any]], rounds: Iterable[int], published: Mapping[str, date | None],
+                  article_id: str | None = None, position: int = 0) -> Iterator[dict[str, Any]]:  # fmt: skip
+    """Copies of ``base`` moved back ``r`` weeks per round; each copy's timeline day (``day``,
+    ``day_approximate``) is computed as the writer does, from its date and its article's
+    ``published`` (the carrier's, when ``article_id`` is given)."""
     for r in rounds:
         for i, event in enumerate(base):
             copy = {k: v for k, v in event.items() if k != "id"}
             copy["event_date"] = shift_date(event["event_date"], r)
             if article_id is not None:
                 copy["article_id"], copy["position"] = article_id, position + i
+            day = event_day(copy["event_date"], published.get(copy["article_id"]))
+            copy["day"], copy["day_approximate"] = day
             yield copy
         position += len(base)
 
@@ -137,8 +143,10 @@ def replicate_events(store: Store, target: int) -> tuple[int, float]:
             raise SystemExit("no events were stored by the ingest: nothing to replicate")
         needed = target - len(base)
         rounds = range(1, needed // len(base) + 2)
-        copies = (row for _, row in zip(range(needed), _event_copies(base, rounds), strict=False))
+        published = {a["id"]: a["published"] for a in _rows(conn, ArticleRow.__table__)}  # type: ignore[arg-type]
+        copies = (row for _, row in zip(range(needed), _event_copies(base, rounds, published), strict=False))
         bulk_insert(conn, table, copies)  # type: ignore[arg-type]
+        rebuild_event_days(conn)  # the copies bypass the writer, which keeps the summary
     return count_events(store), time.perf_counter() - started
 
 
@@ -164,7 +172,8 @@ def replicate_with_articles(store: Store, target: int) -> tuple[int, float]:
                 rounds = range(copy_number * per_carrier, (copy_number + 1) * per_carrier)
                 carrier = _carrier(article, copy_number, rounds.start)
                 batch[ArticleRow].append(carrier)
-                new_events = list(_event_copies(own, rounds, carrier["id"]))[:needed]
+                new_events = list(_event_copies(own, rounds, {carrier["id"]: carrier["published"]},
+                                                carrier["id"]))[:needed]
                 batch[EventRow] += new_events
                 needed -= len(new_events)
                 for table in (MentionRow, SectionRow, ArticleActorRow):
@@ -174,6 +183,7 @@ def replicate_with_articles(store: Store, target: int) -> tuple[int, float]:
                     break
             for table, rows in batch.items():
                 bulk_insert(conn, table.__table__, rows)  # type: ignore[attr-defined]
+        rebuild_event_days(conn)  # the copies bypass the writer, which keeps the summary
     return count_events(store), time.perf_counter() - started
 
 

@@ -117,6 +117,7 @@ class Alignment:
     trend: dict[str, Any]
     params: AlignmentParams = DEFAULT
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    evidence_total: int = 0  # weighted events in all; ``evidence`` may hold only the strongest
 
     def to_json(self) -> dict[str, Any]:
         p = self.params
@@ -140,6 +141,7 @@ class Alignment:
                 "trend_window_days": p.trend_window_days,
             },
             "evidence": self.evidence,
+            "evidence_total": self.evidence_total,
         }
 
 
@@ -213,18 +215,23 @@ def _member_on(entry: Entry, member: str | None, day: date | None) -> bool:
         m.member == member and m.status == "member" and m.held_on(day) for m in entry.members))
 
 
-def _evidence(session: Session, weighted: list[Weighted]) -> list[dict[str, Any]]:
-    ids = [w.event.id for w in weighted]
-    rows = {
-        int(r.id): r
-        for r in session.execute(
+_ID_CHUNK = 5_000  # ids per IN (...): PostgreSQL takes at most 65,535 parameters a statement
+
+
+def _evidence(session: Session, weighted: list[Weighted], limit: int | None = None) -> list[dict[str, Any]]:
+    """The weighted events, strongest contribution first (the first ``limit`` of them), with
+    their sentences; read in chunks of ids, so a pair with 100k events is no single statement."""
+    ranked = sorted(weighted, key=lambda w: (-abs(w.event.intensity * w.weight), w.event.id))[:limit]
+    ids = [w.event.id for w in ranked]
+    rows: dict[int, Any] = {}
+    for at in range(0, len(ids), _ID_CHUNK):
+        rows.update((int(r.id), r) for r in session.execute(
             select(EventRow.id, EventRow.sentence, EventRow.trigger, ArticleRow.title, ArticleRow.published)
             .join(ArticleRow, ArticleRow.id == EventRow.article_id)
-            .where(EventRow.id.in_(ids))
-        )
-    } if ids else {}
+            .where(EventRow.id.in_(ids[at : at + _ID_CHUNK]))
+        ))
     out = []
-    for w in sorted(weighted, key=lambda w: (-abs(w.event.intensity * w.weight), w.event.id)):
+    for w in ranked:
         ev, row = w.event, rows.get(w.event.id)
         out.append({
             "event_id": ev.id, "article_id": ev.article_id,
@@ -242,8 +249,10 @@ def _evidence(session: Session, weighted: list[Weighted]) -> list[dict[str, Any]
 def alignment(
     session: Session, actor: str, toward: str, *, as_of: date | None = None,
     params: AlignmentParams = DEFAULT, kb: KnowledgeBase | None = None, evidence: bool = True,
+    evidence_limit: int | None = None,
 ) -> Alignment:
-    """The alignment of ``actor`` toward ``toward`` (an actor or a bloc), with its evidence."""
+    """The alignment of ``actor`` toward ``toward`` (an actor or a bloc), with its evidence
+    (all of it, or the ``evidence_limit`` strongest; ``evidence_total`` counts all)."""
     kb = kb or shared_knowledge_base()
     bloc = _bloc(kb, toward) if params.member_weight > 0 else None
     if bloc is None:
@@ -260,7 +269,8 @@ def alignment(
                 candidates.append((ev, ev.target))
     result, weighted = score_events(actor, toward, candidates, as_of, params)
     if evidence:
-        result.evidence = _evidence(session, weighted)
+        result.evidence = _evidence(session, weighted, evidence_limit)
+        result.evidence_total = len(weighted)
     return result
 
 

@@ -6,9 +6,11 @@ with them (``alembic.autogenerate.compare_metadata``).  Change both together.
 
 Layout: an ``articles`` row owns its ``sections``, ``mentions``, ``quotes``, ``events`` and
 ``article_actors`` rows (``ON DELETE CASCADE``), which are replaced as a whole when the article is
-re-analysed.  ``actors`` is shared by all articles and upserted.  ``article_actors`` is a small
-denormalised index (actor, article, mention count) that makes "articles of this actor", "related
-articles" and "actors by mentions" single indexed queries instead of scans of ``mentions``.
+re-analysed.  ``event_days`` sums the events per pair and day for the timelines and is kept in
+step by the writer (blocwatch/store/event_days.py).  ``actors`` is shared by all articles and
+upserted.  ``article_actors`` is a small denormalised index (actor, article, mention count) that
+makes "articles of this actor", "related articles" and "actors by mentions" single indexed
+queries instead of scans of ``mentions``.
 
 Raw input bytes (``articles.raw`` and ``raw_inputs.raw``) are stored zlib-compressed
 (:func:`compress` / :func:`decompress`): HTML compresses 5-10x and is only read for re-processing.
@@ -34,6 +36,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -44,6 +47,7 @@ __all__ = [
     "ArticleRow",
     "ArticleVectorRow",
     "Base",
+    "EventDayRow",
     "EventRow",
     "FetchLogRow",
     "MentionRow",
@@ -240,15 +244,42 @@ class EventRow(Base):
     sentence_start: Mapped[int]
     sentence_end: Mapped[int]
     tone: Mapped[float | None] = mapped_column(Float)  # evidence sentence tone, [-10, 10]; 0008
+    # The day the timelines put the event on (blocwatch/store/event_days.py ``event_day`` of
+    # ``event_date`` and the article's ``published``), written with the event; NULL: undated. 0010
+    day: Mapped[date | None]
+    day_approximate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     __table_args__ = (
-        Index("ix_events_source_target_date", "source_actor_id", "target_actor_id", "event_date"),
-        Index("ix_events_target_date", "target_actor_id", "event_date"),
+        # A pair's (or an actor's) events, of a period, newest first: timelines and the pair page's
+        # list.  0010 replaced the (.., event_date) indexes, which no query ranged over.
+        Index("ix_events_source_target_day", "source_actor_id", "target_actor_id", "day"),
+        Index("ix_events_target_day", "target_actor_id", "day"),
         Index("ix_events_article_id", "article_id", "position"),
         Index("ix_events_plover", "plover"),  # the search form's event types; 0009
         CheckConstraint("quad_class BETWEEN 1 AND 4", name="quad_class"),
         CheckConstraint("intensity BETWEEN -10 AND 10", name="intensity"),
         *_span_checks("sentence_start", "sentence_end"),
     )
+
+
+class EventDayRow(Base):
+    """The events of one (source, target, day, quad class, negated, hypothetical, approximate):
+    how many, and their summed intensity and tone.  Maintained by the writer in the events'
+    transaction; ``''`` stands for no actor and 0001-01-01 for no day, so the key has no NULLs
+    (why: blocwatch/store/event_days.py).  Migration 0010."""
+
+    __tablename__ = "event_days"
+    source_actor_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    target_actor_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    quad_class: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    negated: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    hypothetical: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    approximate: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    events: Mapped[int] = mapped_column(Integer)
+    intensity_sum: Mapped[float] = mapped_column(Float)
+    tone_sum: Mapped[float] = mapped_column(Float)
+    toned: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (Index("ix_event_days_target_day", "target_actor_id", "day"),)
 
 
 class ArticleActorRow(Base):

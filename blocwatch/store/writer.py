@@ -13,6 +13,11 @@ processes saving the same actor cannot collide.  An actor id referenced by a men
 event but missing from ``analysis.actors`` and from the table gets a placeholder row (name = id),
 which a later analysis that does list the actor overwrites; referential integrity is kept either way.
 
+Each event is written with the day the timelines put it on (``events.day``, resolved from its
+``event_date`` and the article's ``published`` by :func:`blocwatch.store.event_days.event_day`),
+and the per-pair per-day summary ``event_days`` is moved from the old events' contribution to the
+new ones' in the same transaction (see :mod:`blocwatch.store.event_days`).
+
 Invalid values are refused by the database's CHECK constraints (spans, quad class, intensity)
 or by :func:`_event_date` here; the caller's transaction then rolls back as a whole.
 """
@@ -32,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from blocwatch.ingest.dedup import canonical_url
 from blocwatch.records import Actor, Analysis, Article
+from blocwatch.store.event_days import apply_change, contributions, event_day, stored_contributions
 from blocwatch.store.models import (
     ActorRow,
     ArticleActorRow,
@@ -299,13 +305,15 @@ def write_analysis(session: Session, analysis: Analysis, source: str | None = No
     row.analysed_at = now
     row.tone = _tone(analysis.tone, f"article {article.id!r} tone")
     session.flush()
-    _replace_children(session, row.id, analysis)
+    _replace_children(session, row.id, analysis, row.published)
     session.flush()
     return SaveResult(article_id=row.id, created=created)
 
 
-def _replace_children(session: Session, article_id: str, analysis: Analysis) -> None:
+def _replace_children(session: Session, article_id: str, analysis: Analysis, published: date | None) -> None:
     _check_spans(analysis)
+    # What the old events added to the per-day summary, read before they are deleted.
+    old_days = stored_contributions(session, [article_id])
     for table in (SectionRow, MentionRow, QuoteRow, EventRow, ArticleActorRow):
         session.execute(delete(table).where(table.article_id == article_id))
 
@@ -361,6 +369,8 @@ def _replace_children(session: Session, article_id: str, analysis: Analysis) -> 
         }
         for i, e in enumerate(analysis.events)
     ]
+    for e in events:
+        e["day"], e["day_approximate"] = event_day(e["event_date"], published)
 
     # Actors first: the child rows reference them.
     upsert_actors(session, analysis.actors)
@@ -387,3 +397,4 @@ def _replace_children(session: Session, article_id: str, analysis: Analysis) -> 
     ):
         if values:
             session.execute(insert(table), values)
+    apply_change(session, old_days, contributions(events))

@@ -107,3 +107,22 @@ def test_partners_and_rivals(filled: Store) -> None:
     assert [p["id"] for p in ranked["rivals"]] == ["CHN"]
     assert ranked["rivals"][0]["label"] == "strained"
     assert chinese["partners"] == [] and [r["id"] for r in chinese["rivals"]] == ["MNG"]
+
+
+def test_evidence_is_read_in_chunks_and_can_be_limited(filled: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A busy pair's evidence is read in chunks of ids (PostgreSQL takes at most 65,535
+    parameters a statement: a pair with 89k events failed); a page asks for the strongest few."""
+    import importlib
+
+    # The package's name ``alignment`` is the function; the module is reached by its path.
+    alignment_module = importlib.import_module("blocwatch.analytics.alignment")
+
+    with filled.session() as session:
+        whole = alignment(session, "MNG", "BRICS")
+        monkeypatch.setattr(alignment_module, "_ID_CHUNK", 2)
+        chunked = alignment(session, "MNG", "BRICS")
+        top = alignment(session, "MNG", "BRICS", evidence_limit=2)
+    assert len(whole.evidence) == whole.evidence_total == 6
+    assert chunked.evidence == whole.evidence
+    assert top.evidence == whole.evidence[:2] and top.evidence_total == 6
+    assert top.to_json()["evidence_total"] == 6

@@ -109,3 +109,36 @@ def test_weekly_everyone_and_bounds(filled: Store) -> None:
     february = sorted([ids["Oyun Batbayar met"], ids["Mongolia signed an"]])
     assert sorted(bounded.points[0].event_ids) == february
     assert len(bounded.points) == 1
+
+
+def _counts(points: list) -> list[tuple]:  # type: ignore[type-arg]
+    """What a point counts (everything but its ids)."""
+    return [(p.period, p.start, p.counts, p.events, p.hypothetical, p.negated, p.approximate,
+             round(p.intensity_sum, 6), round(p.tone_sum, 6), p.toned) for p in points]  # fmt: skip
+
+
+def test_series_above_the_id_bound_counts_from_the_summary(filled: Store) -> None:
+    """Above the bound the points come from ``event_days`` alone: the same counts as the events
+    give, id lists empty and marked incomplete (the period leads to the events instead)."""
+    cases: list[dict] = [  # type: ignore[type-arg]
+        {"a": "MNG", "b": "CHN"}, {"a": "MNG", "b": "BRICS", "rollup": True},
+        {"a": "CHN", "b": "MNG", "directed": True}, {"a": "MNG", "b": "RUS", "granularity": "week"},
+        {"a": "MNG", "directed": True, "rollup": True},
+        {"a": "MNG", "rollup": True, "since": date(2024, 2, 1), "until": date(2024, 2, 29), "fill": False},
+    ]
+    with filled.session() as session:
+        for case in cases:
+            full = relations(session, **case)
+            summary = relations(session, **case, id_bound=0)
+            assert _counts(summary.points) == _counts(full.points), case
+            assert summary.totals == full.totals and summary.undated == full.undated, case
+            assert full.to_json()["event_ids_complete"] is True
+            out = summary.to_json()
+            assert out["event_ids_complete"] is False
+            for point in out["points"]:
+                assert point["event_ids_complete"] is False
+                assert point["event_ids"] == point["hypothetical_ids"] == point["negated_ids"] == []
+    # The bound counts every event of the series: MNG-CHN has three (one negated).
+    with filled.session() as session:
+        assert relations(session, "MNG", "CHN", id_bound=3).ids_complete
+        assert not relations(session, "MNG", "CHN", id_bound=2).ids_complete

@@ -42,10 +42,10 @@ def test_pair_timeline_uses_the_pair_indexes(store: Store) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SET enable_seqscan = off"))
             plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
-            assert "ix_events_source_target_date" in plan, plan
+            assert "ix_events_source_target_day" in plan, plan
             assert "pk_events" not in plan, plan  # not a walk over the whole table in id order
         else:
             rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
             plan = "\n".join(str(r[-1]) for r in rows)
-            assert "ix_events_source_target_date" in plan, plan
+            assert "ix_events_source_target_day" in plan, plan
             assert "SCAN events" not in plan.replace("SCAN events USING INDEX", ""), plan

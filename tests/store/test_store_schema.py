@@ -37,14 +37,14 @@ def test_migration_creates_all_tables_and_indexes(database_url: str) -> None:
         insp = inspect(engine)
         assert TABLES | {"alembic_version"} <= set(insp.get_table_names())
         events = {tuple(ix["column_names"]) for ix in insp.get_indexes("events")}
-        assert ("source_actor_id", "target_actor_id", "event_date") in events
-        assert ("target_actor_id", "event_date") in events
+        assert ("source_actor_id", "target_actor_id", "day") in events
+        assert ("target_actor_id", "day") in events
         assert ("actor_id",) in {tuple(ix["column_names"]) for ix in insp.get_indexes("mentions")}
         articles = {tuple(ix["column_names"]) for ix in insp.get_indexes("articles")}
         assert ("published", "ingested_at") in articles and ("ingested_at",) in articles
         uniques = {tuple(u["column_names"]) for u in insp.get_unique_constraints("articles")}
         assert {("canonical_url",), ("content_hash",)} <= uniques
-        assert current_revision(engine) == head_revision() == "0009"
+        assert current_revision(engine) == head_revision() == "0010"
     finally:
         engine.dispose()
 

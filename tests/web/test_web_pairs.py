@@ -7,6 +7,7 @@ in headless Chromium and needs the chart's canvas drawn under the Content-Securi
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from collections.abc import Iterator
@@ -170,3 +171,27 @@ def test_pair_page_shifts_with_reasons(client: TestClient, store: Store) -> None
     steady = client.get("/pairs/GEO/TUR").text
     assert "No shift: the relation has held steady" in steady
     assert client.get("/pairs/GEO/TUR.json").json()["shifts"]["shifts"] == []
+
+
+def test_pair_page_above_the_id_bound(
+    client: TestClient, filled: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A series with more events than the id bound: the chart counts from the summary, the points
+    say their id lists are incomplete and link to their period, where the events are listed."""
+    with filled.session() as session:
+        complete = pair_data(session, "NOR", "CHL")
+    # The module (the package's attribute of that name is the function relations()).
+    monkeypatch.setattr(importlib.import_module("blocwatch.analytics.relations"), "ID_BOUND", 1)
+    data = client.get("/pairs/NOR/CHL.json").json()
+    assert complete is not None and data["chart"] == json.loads(json.dumps(complete["chart"]))
+    assert data["relations"]["totals"] == complete["relations"]["totals"]
+    assert data["relations"]["event_ids_complete"] is False
+    assert complete["relations"]["event_ids_complete"] is True
+    january = data["relations"]["points"][0]
+    assert january["event_ids"] == [] and january["event_ids_complete"] is False
+    assert january["events_url"] == "/pairs/NOR/CHL?period=2025-01"
+    listed = client.get("/pairs/NOR/CHL.json?period=2025-01").json()
+    assert listed["events_total"] == 2 and {e["article_id"] for e in listed["events"]} == {"a-jan"}
+    january_ids = complete["relations"]["points"][0]["event_ids"]
+    assert sorted(e["id"] for e in listed["events"]) == sorted(january_ids)
+    assert data["events_total"] == 4 and len(data["events"]) == 4
