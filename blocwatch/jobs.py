@@ -101,8 +101,7 @@ def _articles(
             # The raw input is kept so that a later version can re-process it; once per input
             # (a JSON line is named with its line number) and problem, so a resumed run over a
             # big file does not keep its bad lines twice.
-            name = item.input if item.line is None else f"{item.input}:{item.line}"
-            store.keep_bad_input(name, item.raw, item.problem)
+            store.keep_bad_input(item.where, item.raw, item.problem)
             if on_item:
                 on_item(item.input)
             continue

@@ -14,7 +14,12 @@ import hashlib
 
 from blocwatch.records import content_hash
 
-__all__ = ["IngestError", "article_id_for"]
+__all__ = ["IngestError", "article_id_for", "where_of"]
+
+
+def where_of(input_name: str, line: int | None) -> str:
+    """How a bad input is named wherever it is kept: the input, with ``:line`` for a JSON line."""
+    return input_name if not line else f"{input_name}:{line}"
 
 
 class IngestError(Exception):
@@ -27,9 +32,13 @@ class IngestError(Exception):
         self.raw = raw
         self.line = line
 
+    @property
+    def where(self) -> str:
+        """The input and, for a JSON line, its number: ``feed.jsonl:9`` (the bad input's name)."""
+        return where_of(self.input, self.line)
+
     def __str__(self) -> str:
-        where = self.input if self.line is None else f"{self.input}:{self.line}"
-        return f"{where}: {self.problem}"
+        return f"{self.where}: {self.problem}"
 
     def __repr__(self) -> str:
         return f"IngestError({self.input!r}, {self.problem!r}, line={self.line!r})"

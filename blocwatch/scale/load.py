@@ -34,6 +34,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from blocwatch.ingest.errors import where_of
 from blocwatch.jobs import SYNDICATION_BATCH, already_stored
 from blocwatch.scale.backfill import MANIFEST
 from blocwatch.scale.rows import DatasetError, analysis_from_rows
@@ -179,7 +180,8 @@ def load(
         # The whole partition is read and checked before any of it is written.
         analyses = [analysis_from_rows(row, children) for row, children in _partition(directory, part)]
         for bad in _read(directory, "raw_inputs", part):
-            summary.bad_inputs += _keep_bad_input(store, bad["input_name"], bad["raw"], bad["problem"])
+            name = where_of(bad["input_name"], bad.get("line"))  # as `ingest` names it
+            summary.bad_inputs += _keep_bad_input(store, name, bad["raw"], bad["problem"])
         for analysis in analyses:
             article = analysis.article
             name = article.input_name or article.url or article.id
