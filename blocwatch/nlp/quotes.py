@@ -18,20 +18,27 @@ Four readers, run in order; a later one never claims text an earlier one already
    complement ("X said that ...", "X warned ...", "analysts believe ..."), and speech acts with
    a phrase for content ("X denounced the ruling", "X spoke about the ceasefire").
 
-Speakers: the mention under the cue's subject; a pronoun goes to the most recent person named
-before it; a common noun ("analysts") stays a speaker without an actor.  The affiliation is the
-organisation the speaker is tied to ("Cho Han-bum of the Korean Institute ...") or their country.
+Marks are paired in :mod:`blocwatch.nlp.quotes_marks`.  The cue is the reporting verb the quoted
+words hang on in the parse, else the nearest one ("as X put it" counts; a verb after a finished
+quotation that introduces the next one does not), else any verb in the attribution slot
+('"...?" Hannity pressed'); a colon ending the paragraph before a quotation introduces it.
+
+Speakers: the mention under the cue's subject, or a name the parse left loose beside the cue
+('," said Skelly'); a pronoun goes to the most recent person named before it; a common noun
+("analysts") stays a speaker without an actor.  The affiliation is the organisation the
+speaker is tied to ("Cho Han-bum of the Korean Institute ...") or their country.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from blocwatch.nlp.quotes_context import (
+    PRONOUNS,
     REPORTING_VERBS,
     Context,
     compact,
@@ -40,49 +47,14 @@ from blocwatch.nlp.quotes_context import (
     tokens_span,
 )
 from blocwatch.nlp.quotes_labelled import is_section_label, labelled_quotes
+from blocwatch.nlp.quotes_marks import continued, is_title, paired
 from blocwatch.nlp.quotes_pull import pull_quotes
 from blocwatch.nlp.quotes_reported import indirect_quotes
 from blocwatch.records import Actor, Mention, Quote
 
 __all__ = ["REPORTING_VERBS", "QuotesComponent", "find_quotes"]
 
-_QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("«", "»")]
-_MIXED_PAIR = re.compile(r'(?:(?<=")|(?<=“))([^"“”\n]{2,2000}?)(?=[”"])')
-_DOUBLED_SINGLE = re.compile(r"''((?:(?!'').){2,2000}?)''")
 _TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’ -]{1,40}):\s")
-
-
-def _paired(paragraph: str) -> list[tuple[int, int]]:
-    """Content spans between matching marks inside one paragraph (marks never pair across one)."""
-    spans = []
-    for open_mark, close_mark in _QUOTE_PAIRS:
-        pattern = re.compile(re.escape(open_mark) + r"([^" + re.escape(close_mark) + r"]{2,2000}?)"
-                             + re.escape(close_mark))
-        spans += [(m.start(1), m.end(1)) for m in pattern.finditer(paragraph)]
-    # Mismatched marks ("We are ...” / “It is ...") from text pasted together: a pair of a
-    # straight and a curly mark where no proper pair claimed the words.
-    spans += [(m.start(1), m.end(1)) for m in _MIXED_PAIR.finditer(paragraph)
-              if paragraph[m.start(1) - 1] + paragraph[m.end(1)] in {'"”', '“"'}
-              and not any(s < m.end(1) and m.start(1) < e for s, e in spans)]
-    # Two apostrophes for a double mark (''So,'' she said), as some archives print them; the
-    # content may hold single apostrophes (isn't), so it ends at the next doubled one.
-    spans += [(m.start(1), m.end(1)) for m in _DOUBLED_SINGLE.finditer(paragraph)]
-    return spans
-
-
-def _continued(paragraph: str) -> tuple[int, int] | None:
-    """Newswire style: a quote running over paragraphs opens each one and closes only the last."""
-    stripped = paragraph.lstrip()
-    lead = len(paragraph) - len(stripped)
-    if not stripped or stripped[0] not in "\"“":
-        return None
-    mark = stripped[0]
-    closing = "”" if mark == "“" else '"'
-    if closing in stripped[1:] and (mark != '"' or stripped.count('"') % 2 == 0):
-        return None
-    if mark == '"' and "”" in stripped[1:]:
-        return None  # '"I know,” Henry said.': closed by a curly mark, see _MIXED_PAIR
-    return lead + 1, len(paragraph.rstrip())
 
 
 def _direct_quotes(ctx: Context) -> list[Quote]:
@@ -93,8 +65,8 @@ def _direct_quotes(ctx: Context) -> list[Quote]:
     pieces_of: dict[int, list[tuple[int, int]]] = {}  # the quoted parts of each quote found
     for p_start, p_end in paragraphs(text):
         paragraph = text[p_start:p_end]
-        spans = _paired(paragraph)
-        running = _continued(paragraph)
+        spans = paired(paragraph)
+        running = continued(paragraph)
         if running is not None:
             spans.append(running)
         pieces: list[_Piece] = []
@@ -122,6 +94,15 @@ def _direct_quotes(ctx: Context) -> list[Quote]:
                     window = doc.char_span(previous[0], previous[1], alignment_mode="contract")
                     if window is not None:
                         cue, speaker_span = _nearest_cue(window, c_start, c_end, any_distance=True)
+                if (cue is None and previous and not pieces
+                        and text[previous[0] : previous[1]].rstrip().endswith(":")
+                        and not text[p_start:c_start].strip(" \t\"“'")):
+                    # "Cruz called them on it:" / "Jared Potts echoed:" over a paragraph that
+                    # opens with the quotation: the clause at the colon names who says it.
+                    colon = previous[0] + len(text[previous[0] : previous[1]].rstrip()) - 1
+                    introduced = _introduced_at_colon(doc, colon)
+                    if introduced is not None:
+                        speaker_span, cue = introduced
                 if cue is None and carried is not None and (rel_start, rel_end) == running:
                     cue, speaker_span = carried
                 if before.endswith(":") and (cue is None or speaker_span is None):
@@ -141,7 +122,8 @@ def _direct_quotes(ctx: Context) -> list[Quote]:
                     _extend(ctx, found, pieces_of, group)
                 continue
             words = sum(len(text[p.start : p.end].split()) for p in group)
-            if words < 4 or (len(group) == 1 and _is_title(text[first.start : first.end])):
+            title = len(group) == 1 and is_title(text[first.start : first.end], text[:first.start])
+            if words < 4 or title:
                 continue  # scare quotes and titles are not statements
             parts = [(p.start, p.end) for p in group]
             quote = ctx.quote(first.speaker_span, first.start, group[-1].end, True, first.cue, pieces=parts)
@@ -155,6 +137,9 @@ def _direct_quotes(ctx: Context) -> list[Quote]:
     return found
 
 
+_DASHES = frozenset({"-", "--", "–", "—"})
+
+
 def _introduced_at_colon(doc: Doc, colon: int) -> tuple[tuple[int, int], str] | None:
     """The speaker (and a cue) of a quotation introduced by a colon: the subject of the clause
     ending there ("X posted:", "the board was conclusive in its findings:", "X went so far as to
@@ -165,13 +150,21 @@ def _introduced_at_colon(doc: Doc, colon: int) -> tuple[tuple[int, int], str] | 
     last = doc[span.start - 1]
     if last.ent_type_ in {"DATE", "TIME"} and last.pos_ != "VERB":
         return None
+    # The clause that ends at the colon: its verb stands before the colon (the parser may hang
+    # the words on a verb inside the quotation) and after any dash ("IOWA POLLS NOT WRONG -
+    # Mark Blumenthal: “...”" has no clause: a digest names the author after the dash).
+    dash = next((t.i for t in reversed(doc[last.sent.start : last.i]) if t.text in _DASHES), -1)
     verb = next((t for t in [last, *last.ancestors] if t.pos_ in {"VERB", "AUX"}), None)
+    if verb is not None and not dash < verb.i < span.start:
+        verb = None
     if verb is not None and verb.sent == last.sent:
         subject = subject_span(verb)
         return (subject, verb.text) if subject is not None else None
     if last.pos_ not in {"PROPN", "NOUN"}:
         return None
     chunk = next((c for c in doc.noun_chunks if c.start <= last.i < c.end), None)
+    if chunk is not None and chunk.start <= dash:
+        chunk = doc[dash + 1 : chunk.end]  # the name after the dash, not the headline before it
     start, end = (chunk.start_char, chunk.end_char) if chunk is not None else (last.idx, last.idx + len(last))
     return None if is_section_label(doc.text[start:end]) else ((start, end), ":")
 
@@ -206,19 +199,6 @@ def _extend(ctx: Context, found: list[Quote], pieces_of: dict[int, list[tuple[in
     pieces_of[id(quote)] = parts
 
 
-_MINOR_WORDS = frozenset("a an and as at but by for from in into is of on or the to with".split())
-
-
-def _is_title(content: str) -> bool:
-    """A quoted work title ("The Steve Harvey Morning Show", "A Change Is Gonna Come"): short,
-    every major word capitalised, no closing punctuation of a statement."""
-    words = re.findall(r"[\w’'-]+", content)
-    if not words or len(words) > 12 or content.rstrip().endswith((".", "?", "!", ",")):
-        return False
-    major = [w for w in words if w.lower() not in _MINOR_WORDS or w is words[0]]
-    return all(w[0].isupper() or w[0].isdigit() for w in major)
-
-
 class _Piece:
     """One span between quotation marks, with the cue and speaker found for it."""
 
@@ -251,31 +231,109 @@ def _split_statements(text: str, pieces: list[_Piece]) -> list[list[_Piece]]:
                     and len(text[last.start : last.end].split()) >= 3  # "Vote Early" pins: a label
                     and re.search(r"\b" + re.escape(last.cue) + r"\b", gap)
                     and not any(mark in gap.strip().strip("“”\"„,.:;") for mark in "“”\"")):
+                if _ends_statement(text[last.start : last.end], gap):
+                    groups.append([piece])  # 'A.” He added, “B”': B's cue, not a split of A
+                    continue
+                if not _opens_statement(gap):
+                    continue  # a show or book named inside the attribution: not said by anyone
                 groups[-1].append(piece)
                 continue
         groups.append([piece])
     return groups
 
 
+def _ends_statement(content: str, gap: str) -> bool:
+    """A part closed by a full stop, with a new sentence after its marks: news cuts a statement
+    for its attribution at a comma ('"A," she said'), so what follows belongs to the next part."""
+    after = gap.lstrip(" '\"”»")
+    return content.rstrip().endswith(".") and bool(after) and after[0].isupper()
+
+
+def _opens_statement(gap: str) -> bool:
+    """The attribution between two parts hands over to the second at a mark of punctuation
+    ('," she said. "B', '," he added, "B'); a quotation right after a word is a title or a name
+    ('," Weiner said on the podcast “Here’s the Thing.”'), not more of the statement."""
+    lead = gap.rstrip().rstrip("'\"“”«").rstrip()
+    return bool(lead) and lead[-1] in ".,:;!?—–-)"
+
+
 def _nearest_cue(
     window: Span, q_start: int, q_end: int, any_distance: bool = False,
     quoted: Sequence[tuple[int, int]] = (),
 ) -> tuple[str | None, tuple[int, int] | None]:
-    best: tuple[int, Token] | None = None
+    best: tuple[bool, int, Token] | None = None
+    governors = _governors(window.doc, q_start, q_end)
     for token in window:
-        if token.lemma_.lower() not in REPORTING_VERBS or token.pos_ not in {"VERB", "AUX"}:
+        if not _is_cue(token):
             continue
         if q_start <= token.idx < q_end or any(s <= token.idx < e for s, e in quoted):
             continue  # a verb inside quoted words is what was said, not who said it
+        if token.idx >= q_end and _introduces_next(window.doc.text, q_start, q_end, token, quoted):
+            continue
         distance = q_start - token.idx if token.idx < q_start else token.idx - q_end
-        if (any_distance or distance < 160) and (best is None or distance < best[0]):
-            best = (distance, token)
+        # The verb the quotation hangs on ('the Guardian reported. “...,” his nephew added')
+        # comes before a nearer one that the parse does not tie to it.
+        key = (token.i not in governors, distance)
+        if (any_distance or distance < 160) and (best is None or key < best[:2]):
+            best = (*key, token)
     if best is None:
-        return None, None
-    return best[1].text, _speaker_outside_quotes(window, best[1], [(q_start, q_end), *quoted])
+        verb = _attributing_verb(window, q_start, q_end, governors)
+        if verb is None:
+            return None, None
+        best = (False, 0, verb)
+    return best[2].text, _speaker_outside_quotes(window, best[2], [(q_start, q_end), *quoted])
+
+
+def _attributing_verb(window: Span, q_start: int, q_end: int, governors: set[int]) -> Token | None:
+    """Any verb in the attribution slot ('“Hey, you!” some protesters chanted', '“Not
+    negotiable?” Hannity pressed'): the quotation ends on a comma, '?' or '!', the verb follows
+    within a few words in the same sentence, and the quoted words hang on it."""
+    doc = window.doc
+    if not doc.text[q_start:q_end].rstrip(" '\"”’“").endswith((",", "?", "!")):
+        return None
+    after = [t for t in window if t.idx >= q_end][:6]
+    for token in after:
+        # After '?' or '!' the parser starts a new sentence: then a verb with no object of its
+        # own ('” Hannity pressed.') is the attribution too.
+        loose = not any(c.dep_ in {"dobj", "ccomp", "xcomp", "attr"} for c in token.children)
+        if token.pos_ == "VERB" and token.tag_ in {"VBD", "VBZ"} and (token.i in governors or loose):
+            return token
+        if token.is_punct and token.text not in "\"”’'":
+            return None
+    return None
+
+
+def _governors(doc: Doc, q_start: int, q_end: int) -> set[int]:
+    """Indices of the tokens that the quoted words' roots hang on (their head outside the
+    marks, or its head when that is a conjunction or participle of the reporting clause)."""
+    span = doc.char_span(q_start, q_end, alignment_mode="contract")
+    if span is None:
+        return set()
+    heads = {t.head for t in span if not span.start <= t.head.i < span.end}
+    return {h.i for h in heads} | {h.head.i for h in heads if h.dep_ in {"conj", "advcl", "xcomp"}}
 
 
 _SPEAKER_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "npadvmod", "appos", "oprd", "dative"}
+
+
+def _is_cue(token: Token) -> bool:
+    """A reporting verb, or "put it" in "as X put it, '...'" (a manner of saying)."""
+    if token.pos_ not in {"VERB", "AUX"}:
+        return False
+    if token.lemma_.lower() in REPORTING_VERBS:
+        return True
+    children = list(token.children)
+    return (token.lemma_.lower() == "put" and any(c.lower_ == "it" and c.dep_ == "dobj" for c in children)
+            and any(c.lower_ == "as" for c in children))
+
+
+def _introduces_next(text: str, q_start: int, q_end: int, verb: Token,
+                     quoted: Sequence[tuple[int, int]]) -> bool:
+    """'“A.” He added, “B.”': a verb in a new sentence after a finished quotation, followed by
+    another quotation in its own sentence, introduces that one, not the finished one."""
+    if not _ends_statement(text[q_start:q_end].strip(" '\"“”«»"), text[q_end - 1 : verb.idx]):
+        return False
+    return any(verb.idx < s and s - 1 <= verb.sent.end_char for s, _ in quoted)
 
 
 def _speaker_outside_quotes(
@@ -316,6 +374,34 @@ def _speaker_outside_quotes(
         near = verb.i - 3 <= chunk.end - 1 < verb.i or verb.i < chunk.start <= verb.i + 2
         span = (chunk.start_char, chunk.end_char)
         if near and not inside(span):
+            return span
+    return _name_beside(window, verb, inside, quoted[0][1] if quoted else verb.idx)
+
+
+def _name_beside(
+    window: Span, verb: Token, inside: Callable[[tuple[int, int]], bool], quote_end: int,
+) -> tuple[int, int] | None:
+    """A capitalised name right after the verb ('," said Skelly') or opening the attribution
+    after the quotation ('," Texas delegate Bill Eastland, wearing ..., said'), for when the
+    parse tied it to nothing (an adverb, a modifier of the quoted words)."""
+    doc = window.doc
+    candidates = list(doc[verb.i + 1 : min(verb.i + 2, window.end)])
+    opening = next((t for t in window if quote_end <= t.idx < verb.idx and not t.is_punct), None)
+    if opening is not None:
+        candidates.append(opening)
+    for first in candidates:
+        if not first.text[:1].isupper() or first.ent_type_ in {"DATE", "TIME"} or first.lower_ in PRONOUNS:
+            continue
+        last, stop = first, min(window.end, verb.i if first.i < verb.i else window.end)
+        while True:  # on through capitalised words and compounds ("Ohio farmer Dale Prewitt")
+            if last.dep_ == "compound" and last.i < last.head.i < stop:
+                last = last.head
+            elif last.i + 1 < stop and doc[last.i + 1].text[:1].isupper():
+                last = doc[last.i + 1]
+            else:
+                break
+        span = (first.idx, last.idx + len(last.text))
+        if not inside(span):
             return span
     return None
 

@@ -144,7 +144,7 @@ def subject_span(verb: Token) -> tuple[int, int] | None:
     A relative pronoun ("Trump, who said ...") stands for the noun the clause hangs on; a
     participle without a subject (", adding ...") speaks with its governing verb's subject.
     """
-    for _ in range(3):
+    for _ in range(4):
         for child in verb.children:
             if child.dep_ in {"nsubj", "nsubjpass"}:
                 if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
@@ -153,6 +153,9 @@ def subject_span(verb: Token) -> tuple[int, int] | None:
                 return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
         if verb.dep_ in {"advcl", "xcomp", "conj"} and verb.head is not verb:
             verb = verb.head
+            continue
+        if verb.dep_ == "advmod" and verb.pos_ == "ADV" and verb.head.pos_ in {"VERB", "AUX"}:
+            verb = verb.head  # "X went so far as to say": say -> far -> went
             continue
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
             verb = verb.head.head  # "she began by saying ...": the one who began says it

@@ -109,7 +109,9 @@ def test_partners_and_rivals(filled: Store) -> None:
     assert chinese["partners"] == [] and [r["id"] for r in chinese["rivals"]] == ["MNG"]
 
 
-def test_evidence_is_read_in_chunks_and_can_be_limited(filled: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_evidence_is_read_in_chunks_and_can_be_limited(
+    filled: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A busy pair's evidence is read in chunks of ids (PostgreSQL takes at most 65,535
     parameters a statement: a pair with 89k events failed); a page asks for the strongest few."""
     import importlib
