@@ -102,6 +102,23 @@ def _candidates(session: Session, kb: KnowledgeBase, limit: int) -> list[dict[st
     as_source: dict[str, int] = defaultdict(int)
     kinds: dict[str, str] = {str(i): str(k) for i, k in session.execute(select(ActorRow.id, ActorRow.kind))}
 
+    # Bloc membership by (actor, day) and (bloc, day), asked once each: a million events repeat
+    # the same few thousand actor-days, and each answer scans the dated memberships.
+    blocs_on: dict[tuple[str, date], list[str]] = {}
+    members_on: dict[tuple[str, date], frozenset[str]] = {}
+
+    def blocs_of(actor: str, day: date) -> list[str]:
+        key = (actor, day)
+        if key not in blocs_on:
+            blocs_on[key] = [b for b in kb.blocs_of(actor, day) if _is_bloc(kb, b)]
+        return blocs_on[key]
+
+    def members(bloc: str, day: date) -> frozenset[str]:
+        key = (bloc, day)
+        if key not in members_on:
+            members_on[key] = frozenset(kb.members(bloc, day))
+        return members_on[key]
+
     def count(pair: tuple[str, str], row_id: int, day: date | None, via_member: bool = False) -> None:
         evidence[pair].add(row_id)
         if not via_member:
@@ -125,8 +142,8 @@ def _candidates(session: Session, kb: KnowledgeBase, limit: int) -> list[dict[st
         for actor, other in ((s, t), (t, s)):
             if (kinds.get(actor) or getattr(kb.get(actor), "kind", "")) != "state":
                 continue
-            for bloc in kb.blocs_of(other, day) if day else []:
-                if bloc != actor and _is_bloc(kb, bloc) and actor not in kb.members(bloc, day):
+            for bloc in blocs_of(other, day) if day else []:
+                if bloc != actor and actor not in members(bloc, day):
                     count((actor, bloc), int(r.id), day, via_member=True)
     out: list[dict[str, Any]] = []
     for (x, y), ids in evidence.items():
