@@ -290,11 +290,19 @@ def partners(
     for ev in events:
         assert ev.target is not None
         by_target[ev.target].append((ev, None))
+    member: dict[tuple[str, str | None, date | None], bool] = {}  # (bloc, actor, day) -> member then
+
+    def member_on(bloc: Entry, actor: str | None, day: date | None) -> bool:
+        key = (bloc.id, actor, day)
+        if key not in member:
+            member[key] = _member_on(bloc, actor, day)
+        return member[key]
+
     for target in list(by_target):
         bloc = _bloc(kb, target) if params.member_weight > 0 else None
         if bloc is not None:
             by_target[target] += [(ev, ev.target) for ev in events
-                                  if ev.target != target and _member_on(bloc, ev.target, ev.day)]
+                                  if ev.target != target and member_on(bloc, ev.target, ev.day)]
     known = {
         str(r.id): (str(r.name), str(r.kind))
         for r in session.execute(

@@ -140,9 +140,9 @@ def _candidates(session: Session, kb: KnowledgeBase, limit: int) -> list[dict[st
         else:
             count((min(s, t), max(s, t)), int(r.id), day)
         for actor, other in ((s, t), (t, s)):
-            if (kinds.get(actor) or getattr(kb.get(actor), "kind", "")) != "state":
+            if day is None or (kinds.get(actor) or getattr(kb.get(actor), "kind", "")) != "state":
                 continue
-            for bloc in blocs_of(other, day) if day else []:
+            for bloc in blocs_of(other, day):
                 if bloc != actor and actor not in members(bloc, day):
                     count((actor, bloc), int(r.id), day, via_member=True)
     out: list[dict[str, Any]] = []

@@ -340,33 +340,40 @@ def _involving(actor_id: str) -> Any:
 
 
 def actor_events(session: Session, actor_id: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    """Events with the actor as source or target, newest first, with their article and evidence."""
+    """Events with the actor as source or target, newest first, with their article and evidence.
+
+    Newest by the event's own date (a partial date after the full dates in its period); events
+    without one by their timeline day (``events.day``: the article's date), undated last; then
+    by id.  The page's ids are found on ``events`` alone and only they are joined: sorting the
+    joined rows of an actor with 86k events took 5 s at a million events."""
+    page = list(session.scalars(
+        select(EventRow.id)
+        .where(_involving(actor_id))
+        .order_by(EventRow.event_date.is_(None), EventRow.event_date.desc(), EventRow.day.is_(None),
+                  EventRow.day.desc(), EventRow.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ))
+    if not page:
+        return []
     src, tgt = aliased(ActorRow), aliased(ActorRow)
     rows = session.execute(
         select(EventRow, ArticleRow.title, ArticleRow.published, src.name, tgt.name)
         .join(ArticleRow, ArticleRow.id == EventRow.article_id)
         .outerjoin(src, src.id == EventRow.source_actor_id)
         .outerjoin(tgt, tgt.id == EventRow.target_actor_id)
-        .where(_involving(actor_id))
-        .order_by(
-            EventRow.event_date.is_(None),
-            EventRow.event_date.desc(),
-            ArticleRow.published.is_(None),
-            ArticleRow.published.desc(),
-            EventRow.id.desc(),
-        )
-        .limit(limit)
-        .offset(offset)
+        .where(EventRow.id.in_(page))
     )
-    return [
-        {
+    found = {
+        e.id: {
             **_event_dict(e),
             "source_name": source_name,
             "target_name": target_name,
             "article": {"id": e.article_id, "title": title, "published": _iso(published)},
         }
         for e, title, published, source_name, target_name in rows
-    ]
+    }
+    return [found[i] for i in page if i in found]
 
 
 def count_actor_events(session: Session, actor_id: str) -> int:
