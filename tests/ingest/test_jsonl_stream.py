@@ -220,7 +220,7 @@ def test_cli_ingests_a_file_over_the_default_cap(tmp_path: Path, backend_url: st
         with engine.connect() as conn:
             assert conn.execute(text("select count(*) from articles")).scalar() == 14
             kept = conn.execute(text("select input_name, problem from raw_inputs")).all()
-            assert [(name, problem[:12]) for name, problem in kept] == [(str(path), "invalid JSON")]
+            assert [(name, problem[:12]) for name, problem in kept] == [(f"{path}:8", "invalid JSON")]
         again = ingest()  # a rerun (as after a crash) skips every stored record before analysis
         assert "0 new, 14 updated (14 unchanged, not re-analysed)" in again.stdout, again.stderr
         with engine.connect() as conn:
