@@ -71,7 +71,8 @@ class EventsComponent:
             span = (event.evidence.start, event.evidence.end)
             known = sentence_tones.get(span)
             event.tone = known if known is not None else sentence_tone(event.evidence.sentence)
-        scored = [t for (start, end), t in sentence_tones.items() if doc.text[start:end].strip()]
+        text = doc.text  # Doc.text joins every token on each access: read it once
+        scored = [t for (start, end), t in sentence_tones.items() if text[start:end].strip()]
         doc._.tone = round(sum(scored) / len(scored), 3) if scored else None
         doc._.events = events
         return doc

@@ -32,6 +32,7 @@ speaker is tied to ("Cho Han-bum of the Korean Institute ...") or their country.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 
 from spacy.language import Language
@@ -263,12 +264,13 @@ def _nearest_cue(
 ) -> tuple[str | None, tuple[int, int] | None]:
     best: tuple[bool, int, Token] | None = None
     governors = _governors(window.doc, q_start, q_end)
-    for token in window:
-        if not _is_cue(token):
-            continue
+    text = ""  # Doc.text joins every token on each access: read once, when first needed
+    for token in _cues_in(window):
         if q_start <= token.idx < q_end or any(s <= token.idx < e for s, e in quoted):
             continue  # a verb inside quoted words is what was said, not who said it
-        if token.idx >= q_end and _introduces_next(window.doc.text, q_start, q_end, token, quoted):
+        if token.idx >= q_end:
+            text = text or window.doc.text
+        if token.idx >= q_end and _introduces_next(text, q_start, q_end, token, quoted):
             continue
         distance = q_start - token.idx if token.idx < q_start else token.idx - q_end
         # The verb the quotation hangs on ('the Guardian reported. “...,” his nephew added')
@@ -314,6 +316,20 @@ def _governors(doc: Doc, q_start: int, q_end: int) -> set[int]:
 
 
 _SPEAKER_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "npadvmod", "appos", "oprd", "dative"}
+
+
+_CUES_KEY = "blocwatch_quote_cues"
+
+
+def _cues_in(window: Span) -> list[Token]:
+    """The cue verbs of ``window``, from a per-doc list found once: a window is often a long
+    stretch of the article and is searched once per quotation in it."""
+    doc = window.doc
+    cues = doc.user_data.get(_CUES_KEY)
+    if cues is None:
+        cues = doc.user_data[_CUES_KEY] = [t.i for t in doc if _is_cue(t)]
+    lo, hi = bisect_left(cues, window.start), bisect_left(cues, window.end)
+    return [doc[i] for i in cues[lo:hi]]
 
 
 def _is_cue(token: Token) -> bool:
@@ -408,7 +424,10 @@ def _name_beside(
 
 def find_quotes(doc: Doc, mentions: Sequence[Mention], actors: dict[str, Actor]) -> list[Quote]:
     ctx = Context(doc, mentions, actors)
-    quotes = pull_quotes(ctx) + _direct_quotes(ctx) + labelled_quotes(ctx) + indirect_quotes(ctx)
+    try:
+        quotes = pull_quotes(ctx) + _direct_quotes(ctx) + labelled_quotes(ctx) + indirect_quotes(ctx)
+    finally:
+        doc.user_data.pop(_CUES_KEY, None)  # the cue list is this pass's, not the doc's
     return sorted(quotes, key=lambda q: q.start)
 
 
