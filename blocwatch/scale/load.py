@@ -28,11 +28,8 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import select
 
 from blocwatch.ingest.errors import where_of
 from blocwatch.jobs import SYNDICATION_BATCH, already_stored
@@ -40,7 +37,6 @@ from blocwatch.scale.backfill import MANIFEST
 from blocwatch.scale.rows import DatasetError, analysis_from_rows
 from blocwatch.scale.schema import PART, TABLES
 from blocwatch.store import Store
-from blocwatch.store.models import RawInputRow, compress
 from blocwatch.store.syndication import Syndication
 
 __all__ = ["LoadSummary", "load"]
@@ -150,19 +146,6 @@ def _partition(directory: Path, part: int) -> Iterator[tuple[dict[str, Any], dic
         yield article, children.get(article["id"], {})
 
 
-def _keep_bad_input(store: Store, name: str, raw: bytes | None, problem: str) -> bool:
-    """Keep a failed input unless the same one (name and problem) is kept already."""
-    with store.writing() as session:
-        found = session.scalar(
-            select(RawInputRow.id).where(RawInputRow.input_name == name, RawInputRow.problem == problem)
-        )
-        if found is not None:
-            return False
-        session.add(RawInputRow(input_name=name, raw=compress(raw), problem=problem,
-                                created_at=datetime.now(UTC)))  # fmt: skip
-        return True
-
-
 def load(
     directory: Path,
     store: Store,
@@ -181,7 +164,7 @@ def load(
         analyses = [analysis_from_rows(row, children) for row, children in _partition(directory, part)]
         for bad in _read(directory, "raw_inputs", part):
             name = where_of(bad["input_name"], bad.get("line"))  # as `ingest` names it
-            summary.bad_inputs += _keep_bad_input(store, name, bad["raw"], bad["problem"])
+            summary.bad_inputs += store.keep_bad_input(name, bad["raw"], bad["problem"]) is not None
         for analysis in analyses:
             article = analysis.article
             name = article.input_name or article.url or article.id
@@ -195,7 +178,8 @@ def load(
                 except Exception as exc:  # one article's failure must not stop the load
                     summary.failed += 1
                     summary.errors.append(f"{name}: not stored: {exc}")
-                    summary.bad_inputs += _keep_bad_input(store, name, article.raw, f"not stored: {exc}")
+                    kept = store.keep_bad_input(name, article.raw, f"not stored: {exc}")
+                    summary.bad_inputs += kept is not None
                 else:
                     summary.created += result.created
                     summary.updated += not result.created

@@ -107,15 +107,24 @@ class Store:
             return row.id
 
     def keep_bad_input(self, input_name: str, raw: bytes | None, problem: str) -> int | None:
-        """Keep a bad input once per (input, problem): a resumed ingest or a feed polled again
-        meets the same bad line or page again.  Returns the new row's id, or None if it was kept."""
-        with self.session() as session:
+        """Keep a bad input once per (input, problem): a resumed ingest, a second load or a feed
+        polled again meets the same bad line or page again.  The check and the insert share one
+        write transaction, so two writers cannot both keep it.  Returns the new row's id, or
+        None if it was kept already."""
+        with self._writing() as session:
             known = session.scalar(
                 select(RawInputRow.id)
                 .where(RawInputRow.input_name == input_name, RawInputRow.problem == problem)
                 .limit(1)
             )
-        return None if known is not None else self.save_bad_input(input_name, raw, problem)
+            if known is not None:
+                return None
+            row = RawInputRow(
+                input_name=input_name, raw=compress(raw), problem=problem, created_at=datetime.now(UTC)
+            )
+            session.add(row)
+            session.flush()
+            return row.id
 
     def list_bad_inputs(self, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
         """Kept bad inputs, newest first, without their bytes (see :meth:`get_bad_input`)."""
