@@ -140,7 +140,7 @@ def ingest(
         if isinstance(analysis, AnalysisFailure):  # the pipeline broke on this one article
             summary.failed += 1
             summary.errors.append(f"{name}: {analysis.problem}")
-            store.save_bad_input(name, analysis.article.raw, analysis.problem)
+            store.keep_bad_input(name, analysis.article.raw, analysis.problem)
             if on_item:
                 on_item(name)
             continue
@@ -149,7 +149,7 @@ def ingest(
         except Exception as exc:  # one article's failure must not lose the batch
             summary.failed += 1
             summary.errors.append(f"{name}: not stored: {exc}")
-            store.save_bad_input(name, analysis.article.raw, f"not stored: {exc}")
+            store.keep_bad_input(name, analysis.article.raw, f"not stored: {exc}")
         else:
             summary.article_ids.append(result.article_id)
             # Near-duplicates across sources are recorded as syndication clusters, never dropped.
