@@ -222,8 +222,12 @@ def trusted_canonical(candidate: str | None, fetched: str | None) -> str | None:
     """
     if not candidate:
         return None
-    resolved = urljoin(fetched, candidate.strip()) if fetched else candidate.strip()
-    parts = urlsplit(resolved)
+    try:
+        resolved = urljoin(fetched, candidate.strip()) if fetched else candidate.strip()
+        parts = urlsplit(resolved)
+        parts.hostname  # noqa: B018  # raises for a malformed port
+    except ValueError:  # "https://[::1": a malformed URL is no canonical URL
+        return None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
     fetched_host = _host(fetched) if fetched and urlsplit(fetched).scheme in ("http", "https") else None

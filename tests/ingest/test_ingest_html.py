@@ -217,3 +217,14 @@ def test_only_a_canonical_url_the_page_may_claim_is_taken(
     declared: str, fetched: str | None, expected: str | None
 ) -> None:
     assert trusted_canonical(declared, fetched) == expected
+
+
+def test_a_malformed_canonical_url_is_no_canonical_url() -> None:
+    """Found by the HTML fuzzer: urlsplit raises on an unclosed IPv6 host; the page still reads."""
+    from blocwatch.ingest.html import extract_html
+
+    assert trusted_canonical("https://[::1", None) is None
+    assert trusted_canonical("https://[::1", "https://news.example.org/a") is None
+    page = b'<p>Ministers met.</p><link rel="canonical" href="https://[::1">'
+    article = extract_html(page, input_name="page.html")
+    assert article.canonical_url is None
