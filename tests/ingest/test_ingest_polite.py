@@ -284,7 +284,9 @@ def test_crawl_delay_raises_the_delay_but_is_capped() -> None:
         started = time.monotonic()
         run(go())
         starts = sorted(slow.starts("/page"))
-        assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= 0.22
+        # The server sees the starts, so a busy machine's scheduling jitter (up to ~50 ms under a
+        # parallel test run) shortens some gaps; 60 s would not be capped at all.
+        assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= 0.2
         assert time.monotonic() - started < 2
 
 
