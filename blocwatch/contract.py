@@ -119,7 +119,7 @@ def _parse_lines(lines: Iterable[str]) -> Iterator[tuple[Any, Article | None, st
 
 
 def analyze_lines(
-    lines: Iterable[str], pipeline: Pipeline, batch_size: int = 16, workers: int = 1
+    lines: Iterable[str], pipeline: Pipeline, batch_size: int = 4, workers: int = 1
 ) -> Iterator[dict]:
     """One output dict per input line, in order; bad lines give ``{"id", "error"}``.
 

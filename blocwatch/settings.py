@@ -122,7 +122,14 @@ class Settings(BaseSettings):
         ge=1,
         description="Requests one client IP may make at once before the per-minute rate applies.",
     )
-    batch_size: int = Field(default=32, description="Articles analysed per spaCy batch.")
+    batch_size: int = Field(
+        default=8,
+        ge=1,
+        description=(
+            "Articles analysed per spaCy batch, and per chunk a worker process takes (small chunks keep "
+            "both cores busy to the end of a run)."
+        ),
+    )
     workers: int = Field(
         default=0,
         ge=0,

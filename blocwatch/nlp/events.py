@@ -78,10 +78,13 @@ def extract_events(
     seen: set[tuple[object, ...]] = set()
     for sentence_index, sentence in enumerate(doc.sents):
         for segment in _segments(sentence):
+            frames = _frames(segment, lex, index, verbs)
+            if not frames:
+                continue  # most sentences: no trigger, so no dates or sports test either
             evidence = _evidence(segment, article_id, sentence_index)
             dates = find_dates(segment.text, published)
             sporty = _sporty(segment, lex)
-            for frame in _frames(segment, lex, index, verbs):
+            for frame in frames:
                 if frame.event.contest and sporty:
                     continue
                 for event in _events_of(frame, segment, index, lex, actors):

@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from blocwatch.knowledge.discards import Discards, load_discards
+from blocwatch.nlp.doc_text import text_of
 from blocwatch.nlp.events import extract_events
 from blocwatch.nlp.petrarch_verbs import VerbDictionary, load_verbs, merge
 from blocwatch.nlp.tone import sentence_tone
@@ -62,7 +63,7 @@ class EventsComponent:
         )
         if self.discards_files:
             discards = self.discards
-            if discards.discards_story(doc.text):
+            if discards.discards_story(text_of(doc)):
                 events = []
             else:
                 events = [e for e in events if not discards.discards_sentence(e.evidence.sentence)]
@@ -71,7 +72,7 @@ class EventsComponent:
             span = (event.evidence.start, event.evidence.end)
             known = sentence_tones.get(span)
             event.tone = known if known is not None else sentence_tone(event.evidence.sentence)
-        text = doc.text  # Doc.text joins every token on each access: read it once
+        text = text_of(doc)
         scored = [t for (start, end), t in sentence_tones.items() if text[start:end].strip()]
         doc._.tone = round(sum(scored) / len(scored), 3) if scored else None
         doc._.events = events

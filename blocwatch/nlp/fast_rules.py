@@ -5,7 +5,7 @@ exceptions) cost about 11 % of the whole pipeline on news text, more than the pa
 spaCy's general ``Matcher`` tries all 179 patterns at every token.  Its patterns are all of a
 simple shape — one or two tokens, each a conjunction of tests on ``TAG``, ``LOWER``, ``DEP``
 and ``IS_SPACE`` (equality, ``IN``, ``NOT_IN``, ``REGEX``, booleans) — so they compile to a
-few dictionary lookups per token.
+few dictionary lookups per token, over the document's attribute array (string hashes).
 
 Exactness: only the *matching* is replaced.  Matches are produced in spaCy's own order (by
 rule index, then position, so later rules still take precedence) and applied by the ruler's own
@@ -26,20 +26,20 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from spacy.attrs import DEP, LEMMA, MORPH, ORTH, POS, TAG
+from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.lang.en.lemmatizer import EnglishLemmatizer
-from spacy.tokens import Doc, Token
+from spacy.strings import get_string_id
+from spacy.tokens import Doc
 
 __all__ = ["compile_attribute_ruler", "memoise_lemmatizer", "UnsupportedPattern"]
 
-Predicate = Callable[[Token], bool]
-_FIELDS: dict[str, Callable[[Token], Any]] = {
-    "TAG": lambda t: t.tag_,
-    "LOWER": lambda t: t.lower_,
-    "DEP": lambda t: t.dep_,
-    "IS_SPACE": lambda t: t.is_space,
-}
-
+# A token is matched as its row of ``Doc.to_array(_COLUMNS)`` (string hashes and a 0/1), never as
+# a ``Token``: building one Python ``Token`` per token and reading its string attributes cost
+# most of the matcher's time.
+_COLUMNS = [TAG, LOWER, DEP, IS_SPACE]
+_COLUMN = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
+Row = tuple[int, int, int, int]
+Predicate = Callable[[Row], bool]
 
 _ARRAY_ATTRS = {POS, TAG, MORPH, LEMMA, DEP}
 
@@ -48,52 +48,71 @@ class UnsupportedPattern(ValueError):
     """A pattern this compiler does not handle; the ruler keeps spaCy's matcher."""
 
 
-def _test(field: str, spec: Any) -> Predicate:
-    get = _FIELDS[field]
+def _key(field: str, value: Any) -> int:
+    """What ``field``'s column holds for the pattern value ``value``."""
+    return int(bool(value)) if field == "IS_SPACE" else int(get_string_id(str(value)))
+
+
+def _test(field: str, spec: Any, strings: Any) -> Predicate:
+    column = _COLUMN[field]
     if isinstance(spec, bool) or isinstance(spec, str):
-        return lambda t: bool(get(t) == spec)
+        if isinstance(spec, bool) != (field == "IS_SPACE"):
+            raise UnsupportedPattern(f"{field}: {spec!r}")
+        wanted = _key(field, spec)
+        return lambda row: row[column] == wanted
     if isinstance(spec, dict) and len(spec) == 1:
         (op, value), = spec.items()
-        if op == "IN":
-            members = frozenset(value)
-            return lambda t: get(t) in members
-        if op == "NOT_IN":
-            excluded = frozenset(value)
-            return lambda t: get(t) not in excluded
-        if op == "REGEX":
+        if op in {"IN", "NOT_IN"} and field != "IS_SPACE" and all(isinstance(v, str) for v in value):
+            members = frozenset(_key(field, v) for v in value)
+            if op == "IN":
+                return lambda row: row[column] in members
+            return lambda row: row[column] not in members
+        if op == "REGEX" and field != "IS_SPACE":
             search = re.compile(value).search
-            return lambda t: search(get(t)) is not None
+            seen: dict[int, bool] = {}  # hash -> matched: each distinct string is searched once
+
+            def matches(row: Row) -> bool:
+                found = seen.get(row[column])
+                if found is None:
+                    if len(seen) > 100_000:
+                        seen.clear()
+                    found = seen[row[column]] = search(strings[row[column]]) is not None
+                return found
+
+            return matches
     raise UnsupportedPattern(f"{field}: {spec!r}")
 
 
-def _token_predicate(spec: dict[str, Any]) -> Predicate:
-    unknown = set(spec) - set(_FIELDS)
+def _token_predicate(spec: dict[str, Any], strings: Any) -> Predicate:
+    unknown = set(spec) - set(_COLUMN)
     if unknown or not spec:
         raise UnsupportedPattern(f"token pattern {spec!r}")
-    tests = [_test(field, value) for field, value in spec.items()]
-    return lambda t: all(test(t) for test in tests)
+    tests = [_test(field, value, strings) for field, value in spec.items()]
+    if len(tests) == 1:
+        return tests[0]
+    return lambda row: all(test(row) for test in tests)
 
 
-def _values(spec: Any) -> list[Any] | None:
+def _values(field: str, spec: Any) -> list[int] | None:
     if isinstance(spec, (str, bool)):
-        return [spec]
+        return [_key(field, spec)]
     if isinstance(spec, dict) and set(spec) == {"IN"}:
-        return list(spec["IN"])
+        return [_key(field, v) for v in spec["IN"]]
     return None
 
 
 def _index_keys(first: dict[str, Any]) -> list[tuple[Any, ...]] | None:
     """The most specific lookup keys under which the first token's pattern can match."""
-    tags, lowers = _values(first.get("TAG")), _values(first.get("LOWER"))
+    tags, lowers = _values("TAG", first.get("TAG")), _values("LOWER", first.get("LOWER"))
     if tags is not None and lowers is not None:
         return [("TL", t, w) for t in tags for w in lowers]
     if tags is not None:
         return [("T", t) for t in tags]
     if lowers is not None:
         return [("L", w) for w in lowers]
-    spaces = _values(first.get("IS_SPACE"))
+    spaces = _values("IS_SPACE", first.get("IS_SPACE"))
     if spaces is not None:
-        return [("S", bool(v)) for v in spaces]
+        return [("S", v) for v in spaces]
     return None
 
 
@@ -110,7 +129,7 @@ class _CompiledMatcher:
             for pattern in rule["patterns"]:
                 if not pattern or len(pattern) > 3 or any("OP" in tok for tok in pattern):
                     raise UnsupportedPattern(f"rule {rule_index}: {pattern!r}")
-                entry = (rule_index, match_id, [_token_predicate(tok) for tok in pattern])
+                entry = (rule_index, match_id, [_token_predicate(tok, strings) for tok in pattern])
                 keys = _index_keys(pattern[0])
                 if keys is None:
                     self.anywhere.append(entry)
@@ -119,21 +138,22 @@ class _CompiledMatcher:
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int, int]]:
         found: set[tuple[int, int, int, int]] = set()
-        n, table = len(doc), self.table
+        rows: list[Row] = [tuple(r) for r in doc.to_array(_COLUMNS).tolist()] if len(doc) else []
+        n, table, anywhere = len(rows), self.table, self.anywhere
         empty: list[Entry] = []
-        for token in doc:
-            start, tag, lower = token.i, token.tag_, token.lower_
+        for start, row in enumerate(rows):
+            tag, lower = row[0], row[1]
             candidates = (
                 table.get(("TL", tag, lower), empty) + table.get(("T", tag), empty)
-                + table.get(("L", lower), empty) + table.get(("S", token.is_space), empty)
-                + self.anywhere
+                + table.get(("L", lower), empty) + table.get(("S", row[3]), empty)
+                + anywhere
             )
             for rule_index, match_id, predicates in candidates:
                 end = start + len(predicates)
                 if end > n:
                     continue
-                if predicates[0](token) and all(
-                    predicates[k](doc[start + k]) for k in range(1, len(predicates))
+                if predicates[0](row) and all(
+                    predicates[k](rows[start + k]) for k in range(1, len(predicates))
                 ):
                     found.add((rule_index, match_id, start, end))
         return sorted(found)

@@ -7,10 +7,18 @@ records only — a few kilobytes an article — and inherit the loaded model and
 from the parent through copy-on-write memory, so a pool starts in milliseconds without loading
 anything again.
 
-Order and memory: chunks of ``batch_size`` articles are submitted with a bounded window (two
+Order and memory: chunks of ``batch_size`` articles are submitted with a bounded window (four
 chunks in flight per worker) and yielded strictly in input order, so a 100 k-article ingest
 holds a handful of chunks at a time, never the whole input (``Pool.imap`` would read the whole
-input ahead).
+input ahead).  The window is four, not two, chunks a worker because results leave in order: while
+the parent waits for a long article's chunk at the head, the other workers keep taking chunks
+instead of idling.  Small chunks (callers use 4 to 8 articles) keep the tail short, the time at
+the end when one worker finishes its last chunk alone; the model is as fast per word on a batch
+of four articles as on thirty-two (measured on the Guardian sample).
+
+Copy-on-write: ``gc.freeze()`` before the fork moves every object the parent holds (model,
+knowledge base) to the permanent generation, so the children's collections never write to their
+headers and the pages stay shared instead of being copied in each child.
 
 Where it is not used: forking a process that runs other threads (the web server's collector, a
 test runner's helpers) can copy a lock held by another thread and deadlock the child, so
@@ -20,6 +28,7 @@ inputs too small to pay for a pool.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -96,8 +105,13 @@ def ordered_parallel_map(
     _WORKER_FN = fn
     context = multiprocessing.get_context("fork")
     pending: deque[AsyncResult[list[Out]]] = deque()
-    with context.Pool(workers) as pool:
-        window = 2 * workers
+    gc.freeze()
+    try:
+        pool = context.Pool(workers)
+    finally:
+        gc.unfreeze()  # the children were forked frozen; the parent collects as before
+    with pool:
+        window = 4 * workers
 
         def feed(chunk: list[In]) -> None:
             pending.append(pool.apply_async(_run_chunk, (chunk,)))
