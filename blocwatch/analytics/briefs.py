@@ -26,15 +26,16 @@ article text; :mod:`blocwatch.analytics.briefs_sections`).  **No evidence, no se
 section without sentences is left out of the brief and of its contents.  Negated events are
 never told.
 
-**Which briefs exist.**  :func:`brief_candidates` counts, over all stored events that were not
-negated (persons rolled up to their country), the events tying each unordered pair of actors and,
-for each state and each bloc it is not a member of, the events with the bloc itself or its
-members on the day.  Pairs with at least :data:`MIN_EVIDENCE` events are ranked by that count,
-then by the latest event day, then by id, and the first :data:`MAX_BRIEFS` have briefs.  An
-actor-bloc pair also needs :data:`MIN_EVIDENCE` events with the bloc itself: members alone would give
-every bloc a member belongs to (a North Korea-OPEC+ brief from its dealings with Russia).  In a pair
-of actors the side that acted more often (as source) comes first; an actor-bloc brief is always
-written from the actor's side.
+**Which briefs exist.** :func:`brief_candidates` counts, over all stored events that were not
+negated (persons rolled up to their country; read from the per-day summary ``event_days``, a row
+per pair and day, so ranking a million events reads no event row), the events tying each unordered
+pair of actors and, for each state and each bloc it is not a member of, the events with the bloc
+itself or its members on the day. Pairs with at least :data:`MIN_EVIDENCE` events are ranked by
+that count, then by the latest event day, then by id, and the first :data:`MAX_BRIEFS` have briefs.
+An actor-bloc pair also needs :data:`MIN_EVIDENCE` events with the bloc itself: members alone would
+give every bloc a member belongs to (a North Korea-OPEC+ brief from its dealings with Russia). In a
+pair of actors the side that acted more often (as source) comes first; an actor-bloc brief is
+always written from the actor's side.
 
 **Fresh.**  Briefs are computed from the current data and cached per database under the
 store's watermark (:func:`blocwatch.analytics.stories.watermark`): new or re-analysed articles
@@ -48,7 +49,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import false, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from blocwatch.analytics import briefs_text as text
@@ -60,10 +61,11 @@ from blocwatch.analytics.briefs_sections import (
     expert_sentences,
     outlook_sentences,
 )
-from blocwatch.analytics.relations import ROLLUP_KINDS, PairEvent, event_day, fetch_pair_events
-from blocwatch.analytics.stories import event_rows, rolled_up, watermark
+from blocwatch.analytics.relations import ROLLUP_KINDS, PairEvent, fetch_pair_events
+from blocwatch.analytics.stories import rolled_up, watermark
 from blocwatch.knowledge import KnowledgeBase, shared_knowledge_base
-from blocwatch.store.models import ActorRow, EventRow
+from blocwatch.store.event_days import NO_ACTOR, UNDATED
+from blocwatch.store.models import ActorRow, EventDayRow
 
 __all__ = ["MAX_BRIEFS", "MIN_EVIDENCE", "brief", "brief_candidates"]
 
@@ -96,13 +98,17 @@ def brief_candidates(
 
 
 def _candidates(session: Session, kb: KnowledgeBase, limit: int) -> list[dict[str, Any]]:
-    evidence: dict[tuple[str, str], set[int]] = defaultdict(set)
+    # Counts, not sets of event ids: an event adds to a pair at most once (directly, or through
+    # one member of the bloc; a bloc is never its own member), so summing the summary's counts
+    # gives what counting distinct events would.
+    evidence: dict[tuple[str, str], int] = defaultdict(int)
     direct: dict[tuple[str, str], int] = defaultdict(int)
     last: dict[tuple[str, str], date] = {}
     as_source: dict[str, int] = defaultdict(int)
-    kinds: dict[str, str] = {str(i): str(k) for i, k in session.execute(select(ActorRow.id, ActorRow.kind))}
+    actor_rows = session.execute(select(ActorRow.id, ActorRow.kind, ActorRow.country))
+    sides: dict[str, tuple[str, str | None]] = {str(i): (str(k), c) for i, k, c in actor_rows}
 
-    # Bloc membership by (actor, day) and (bloc, day), asked once each: a million events repeat
+    # Bloc membership by (actor, day) and (bloc, day), asked once each: the summary repeats
     # the same few thousand actor-days, and each answer scans the dated memberships.
     blocs_on: dict[tuple[str, date], list[str]] = {}
     members_on: dict[tuple[str, date], frozenset[str]] = {}
@@ -119,35 +125,41 @@ def _candidates(session: Session, kb: KnowledgeBase, limit: int) -> list[dict[st
             members_on[key] = frozenset(kb.members(bloc, day))
         return members_on[key]
 
-    def count(pair: tuple[str, str], row_id: int, day: date | None, via_member: bool = False) -> None:
-        evidence[pair].add(row_id)
+    def count(pair: tuple[str, str], n: int, day: date | None, via_member: bool = False) -> None:
+        evidence[pair] += n
         if not via_member:
-            direct[pair] += 1
+            direct[pair] += n
         if day is not None and (pair not in last or day > last[pair]):
             last[pair] = day
 
-    for r in event_rows(session, EventRow.negated == false()):
-        s = rolled_up(r.source_actor_id, r.src_kind, r.src_country)
-        t = rolled_up(r.target_actor_id, r.tgt_kind, r.tgt_country)
-        if not s or not t or s == t:
+    def rolled(actor: str) -> str:
+        kind, country = sides.get(actor, ("", None))
+        return rolled_up(actor, kind, country) or actor
+
+    # The per-day summary the writer keeps (blocwatch.store.event_days), not the events: a
+    # million events are a fraction as many (pair, day) rows, and no event row is read.
+    for source, target, stored_day, n in _pair_days(session):
+        s, t = rolled(source), rolled(target)
+        if s == t:
             continue
-        day, _ = event_day(r.event_date, r.published)
-        as_source[s] += 1
+        day = None if stored_day == UNDATED else stored_day
+        as_source[s] += n
         if _is_bloc(kb, t) and not _is_bloc(kb, s):
-            count((s, t), int(r.id), day)
+            count((s, t), n, day)
         elif _is_bloc(kb, s) and not _is_bloc(kb, t):
-            count((t, s), int(r.id), day)
+            count((t, s), n, day)
         else:
-            count((min(s, t), max(s, t)), int(r.id), day)
+            count((min(s, t), max(s, t)), n, day)
         for actor, other in ((s, t), (t, s)):
-            if day is None or (kinds.get(actor) or getattr(kb.get(actor), "kind", "")) != "state":
+            kind = sides.get(actor, ("", None))[0] or getattr(kb.get(actor), "kind", "")
+            if day is None or kind != "state":
                 continue
             for bloc in blocs_of(other, day):
                 if bloc != actor and actor not in members(bloc, day):
-                    count((actor, bloc), int(r.id), day, via_member=True)
+                    count((actor, bloc), n, day, via_member=True)
     out: list[dict[str, Any]] = []
-    for (x, y), ids in evidence.items():
-        if len(ids) < MIN_EVIDENCE:
+    for (x, y), total in evidence.items():
+        if total < MIN_EVIDENCE:
             continue
         if _is_bloc(kb, y) and not _is_bloc(kb, x):
             if direct[(x, y)] < MIN_EVIDENCE:
@@ -158,11 +170,22 @@ def _candidates(session: Session, kb: KnowledgeBase, limit: int) -> list[dict[st
             kind = "pair"
         day = last.get((x, y))
         out.append(
-            {"a": a, "b": b, "kind": kind, "evidence": len(ids), "last": day.isoformat() if day else None}
+            {"a": a, "b": b, "kind": kind, "evidence": total, "last": day.isoformat() if day else None}
         )
     # Latest evidence first among equals: ISO dates sort as text, undated pairs last.
     out.sort(key=lambda c: (-c["evidence"], _descending(c["last"] or ""), c["a"], c["b"]))
     return out[:limit]
+
+
+def _pair_days(session: Session) -> Any:
+    """(source, target, day, events) of the events that were not negated and have both sides."""
+    d = EventDayRow
+    return session.execute(
+        select(d.source_actor_id, d.target_actor_id, d.day, func.sum(d.events))
+        .where(d.negated == false(), d.source_actor_id != NO_ACTOR, d.target_actor_id != NO_ACTOR)
+        .group_by(d.source_actor_id, d.target_actor_id, d.day)
+        .having(func.sum(d.events) > 0)
+    )
 
 
 def _descending(iso_day: str) -> tuple[int, ...]:

@@ -240,6 +240,36 @@ def test_candidates_ranked_by_evidence_then_latest(backend_url: str) -> None:
     assert not {c["b"] for c in ranked} & {"SCO", "G20", "EAEU"}
 
 
+def test_candidates_count_what_is_stored_now(backend_url: str) -> None:
+    """The ranking reads the per-day summary: negated acts never count, and re-analysing an
+    article replaces its acts in the counts instead of adding to them."""
+    extra = {a.id: a for a in (KAZAKHSTAN, UZBEKISTAN)}
+    ACTORS.update(extra)
+    try:
+        store = Store(backend_url)
+        store.save_analysis(story("kz-1", date(2024, 5, 1), [
+            Act("Kazakhstan consulted Uzbekistan on water.", "KAZ", "UZB", "CONSULT", "2024-04-30"),
+            Act("Kazakhstan did not sign a pact with Uzbekistan.", "KAZ", "UZB", "COOPERATE", "2024-04-29",
+                negated=True),
+            Act("Uzbekistan consulted Kazakhstan.", "UZB", "KAZ", "CONSULT", "2024-04-28"),
+        ]))
+        with store.session() as session:
+            first = {(c["a"], c["b"]): (c["evidence"], c["last"]) for c in brief_candidates(session)}
+        store.save_analysis(story("kz-1", date(2024, 5, 1), [
+            Act("Kazakhstan consulted Uzbekistan on water.", "KAZ", "UZB", "CONSULT", "2024-04-30"),
+            Act("Kazakhstan sent aid to Uzbekistan.", "KAZ", "UZB", "AID", "2024-05-01"),
+            Act("Uzbekistan consulted Kazakhstan.", "UZB", "KAZ", "CONSULT", "2024-04-28"),
+        ]))
+        with store.session() as session:
+            second = {(c["a"], c["b"]): (c["evidence"], c["last"]) for c in brief_candidates(session)}
+        store.close()
+    finally:
+        for key in extra:
+            ACTORS.pop(key)
+    assert first == {("KAZ", "UZB"): (2, "2024-04-30")}
+    assert second == {("KAZ", "UZB"): (3, "2024-05-01")}
+
+
 def test_cached_until_a_new_article_arrives(filled: Store) -> None:
     with filled.session() as session:
         first = brief(session, "MNG", "BRICS")
