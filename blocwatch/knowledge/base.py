@@ -16,10 +16,11 @@ their own table, with regular plurals generated as PETRARCH does.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from blocwatch.knowledge.model import Entry, cameo_code
@@ -32,6 +33,7 @@ __all__ = ["KnowledgeBase"]
 _FILLERS = frozenset({"senior", "top", "high ranking", "highranking", "some", "many", "several",
                       "two", "three", "four", "a", "an", "other", "local", "unnamed", "anonymous"})
 _HOW_RANK = {"name": 0, "alias": 1, "demonym": 2, "metonym": 3, "seat": 3}
+_Members = tuple[list[str], frozenset[str]]  # a bloc's members on a day, listed and as a set
 
 
 class KnowledgeBase:
@@ -44,6 +46,9 @@ class KnowledgeBase:
         self._agents: dict[str, str] = {}
         self._fuzzy = FuzzyIndex()
         self._member_of: dict[str, set[str]] = defaultdict(set)
+        # (bloc, status) -> the days its membership changes, and the members found so far for
+        # each stretch between two changes (see :meth:`members`).
+        self._periods: dict[tuple[str, str], tuple[list[date], dict[int, _Members]]] = {}
         for entry in entries:
             self.add(entry)
         for noun, sector in (agents or {}).items():
@@ -55,6 +60,8 @@ class KnowledgeBase:
         for key in self._keys.pop(entry.id, set()):
             if self._forms.get(key, ("", ""))[0] == entry.id:
                 del self._forms[key]
+        for period_key in [k for k in self._periods if k[0] == entry.id]:
+            del self._periods[period_key]
         self._entries[entry.id] = entry
         for form, how in _forms_of(entry):
             key = normalise(form)
@@ -133,12 +140,43 @@ class KnowledgeBase:
 
     def members(self, bloc_id: str, on: date | None = None, status: str = "member") -> list[str]:
         """Members of a bloc with ``status`` on ``on`` (open-ended memberships if ``None``)."""
-        entry = self._entries.get(bloc_id)
-        return entry.members_on(on, status) if entry is not None else []
+        if on is None:
+            entry = self._entries.get(bloc_id)
+            return entry.members_on(on, status) if entry is not None else []
+        return list(self._members_on(bloc_id, on, status)[0])
 
     def blocs_of(self, actor_id: str, on: date | None = None) -> list[str]:
         """Blocs and IGOs ``actor_id`` is a full member of on ``on`` (now if ``None``)."""
-        return sorted(b for b in self._member_of.get(actor_id, ()) if actor_id in self.members(b, on))
+        if on is None:
+            return sorted(b for b in self._member_of.get(actor_id, ()) if actor_id in self.members(b))
+        return sorted(b for b in self._member_of.get(actor_id, ()) if actor_id in self._members_on(b, on)[1])
+
+    def _members_on(self, bloc_id: str, on: date, status: str = "member") -> _Members:
+        """:meth:`members` on a day, found once per stretch of days with the same members.
+
+        A bloc's membership changes only on the days a membership starts or the day after one
+        ends; between two such days every day has the same members.  Analytics ask for a
+        million (bloc, day) pairs over a store, so the answer for the stretch holding ``on`` is
+        kept (a UN-sized bloc has a few hundred stretches at most)."""
+        key = (bloc_id, status)
+        periods = self._periods.get(key)
+        if periods is None:
+            entry = self._entries.get(bloc_id)
+            changes: set[date] = set()
+            for m in entry.members if entry is not None else ():
+                if m.start is not None:
+                    changes.add(m.start)
+                if m.end is not None and m.end < date.max:
+                    changes.add(m.end + timedelta(days=1))
+            periods = self._periods[key] = (sorted(changes), {})
+        changes_on, found = periods
+        stretch = bisect_right(changes_on, on)
+        answer = found.get(stretch)
+        if answer is None:
+            entry = self._entries.get(bloc_id)
+            listed = entry.members_on(on, status) if entry is not None else []
+            answer = found[stretch] = (listed, frozenset(listed))
+        return answer
 
     # -- resolution -----------------------------------------------------------------------
     def lookup(self, phrase: str, on: date | None = None) -> Actor | None:
