@@ -119,6 +119,9 @@ class Quote:
     affiliation: str | None = None
     evidence: Evidence | None = None
     speaker_span: tuple[int, int] | None = None  # where the speaker is named (or the pronoun), if in text
+    # The quoted parts when an attribution splits the content ('"A," she said. "B"'): the
+    # content is their union, not the whole start..end span (which holds the attribution too).
+    parts: tuple[tuple[int, int], ...] = ()
 
     def contract(self) -> dict[str, Any]:
         return {

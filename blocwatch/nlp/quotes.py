@@ -18,39 +18,41 @@ Four readers, run in order; a later one never claims text an earlier one already
    complement ("X said that ...", "X warned ...", "analysts believe ..."), and speech acts with
    a phrase for content ("X denounced the ruling", "X spoke about the ceasefire").
 
-Marks are paired in :mod:`blocwatch.nlp.quotes_marks`.  The cue is the reporting verb the quoted
-words hang on in the parse, else the nearest one ("as X put it" counts; a verb after a finished
-quotation that introduces the next one does not), else any verb in the attribution slot
-('"...?" Hannity pressed'); a colon ending the paragraph before a quotation introduces it.
+Marks are paired in :mod:`blocwatch.nlp.quotes_marks`.  The cue is a reporting verb handing over to
+the quotation at a comma or colon right before its opening mark ('he said, “...”'), else the one
+the quoted words hang on in the parse, else the nearest one ("as X put it" counts; a verb after
+a finished quotation that introduces the next one does not, and one in the sentence after a
+quotation closed by a full stop comes last), else any verb in the attribution slot ('"...?"
+Hannity pressed'); a colon ending the paragraph before a quotation introduces it.
 
-Speakers: the mention under the cue's subject, or a name the parse left loose beside the cue
-('," said Skelly'); a pronoun goes to the most recent person named before it; a common noun
-("analysts") stays a speaker without an actor.  The affiliation is the organisation the
-speaker is tied to ("Cho Han-bum of the Korean Institute ...") or their country.
+Speakers (:mod:`blocwatch.nlp.quotes_speakers`): the mention under the cue's subject, or a name
+the parse left loose beside the cue ('," said Skelly'); a pronoun goes to the most recent person
+named before it; a common noun ("analysts") stays a speaker without an actor.  The affiliation
+is the organisation the speaker is tied to ("Cho Han-bum of the Korean Institute ...") or their
+country.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from blocwatch.nlp.doc_text import text_of
 from blocwatch.nlp.quotes_context import (
-    PRONOUNS,
     REPORTING_VERBS,
     Context,
-    compact,
     paragraphs,
     subject_span,
-    tokens_span,
 )
 from blocwatch.nlp.quotes_labelled import is_section_label, labelled_quotes
 from blocwatch.nlp.quotes_marks import continued, is_title, paired
 from blocwatch.nlp.quotes_pull import pull_quotes
 from blocwatch.nlp.quotes_reported import indirect_quotes
+from blocwatch.nlp.quotes_speakers import speaker_outside_quotes
 from blocwatch.records import Actor, Mention, Quote
 
 __all__ = ["REPORTING_VERBS", "QuotesComponent", "find_quotes"]
@@ -167,7 +169,7 @@ def _introduced_at_colon(doc: Doc, colon: int) -> tuple[tuple[int, int], str] | 
     if chunk is not None and chunk.start <= dash:
         chunk = doc[dash + 1 : chunk.end]  # the name after the dash, not the headline before it
     start, end = (chunk.start_char, chunk.end_char) if chunk is not None else (last.idx, last.idx + len(last))
-    return None if is_section_label(doc.text[start:end]) else ((start, end), ":")
+    return None if is_section_label(text_of(doc)[start:end]) else ((start, end), ":")
 
 
 def _goes_on(
@@ -176,14 +178,18 @@ def _goes_on(
 ) -> bool:
     """A paragraph that is nothing but a quotation, with no cue of its own, right after a
     paragraph closing on an attributed quotation ('"A," Trump said.' / '"B ..."'): the speaker
-    goes on, as news sets a long statement out over paragraphs."""
+    goes on, as news sets a long statement out over paragraphs — also after an attribution that
+    runs on about where and when it was said (a sentence of it, up to _GOES_ON_AFTER chars)."""
     if not found or id(found[-1]) not in pieces_of or not found[-1].direct:
         return False
     last = found[-1]
     whole = (text[paragraph[0] : group[0].start].strip(" \t\"“'") == ""
              and text[group[-1].end : paragraph[1]].strip(" \t\"”'.,\u00a0") == "")
     return (whole and previous[0] <= last.start and last.end <= previous[1]
-            and len(text[last.end : previous[1]].strip()) <= 80)
+            and len(text[last.end : previous[1]].strip()) <= _GOES_ON_AFTER)
+
+
+_GOES_ON_AFTER = 200
 
 
 def _extend(ctx: Context, found: list[Quote], pieces_of: dict[int, list[tuple[int, int]]],
@@ -230,8 +236,9 @@ def _split_statements(text: str, pieces: list[_Piece]) -> list[list[_Piece]]:
             if (piece.start - last.end <= _SPLIT_GAP and (same_cue or piece.cue is None)
                     and last.cue is not None and last.cue != ":"
                     and len(text[last.start : last.end].split()) >= 3  # "Vote Early" pins: a label
+                    and not is_title(text[last.start : last.end], text[max(0, last.start - 40) : last.start])
                     and re.search(r"\b" + re.escape(last.cue) + r"\b", gap)
-                    and not any(mark in gap.strip().strip("“”\"„,.:;") for mark in "“”\"")):
+                    and not any(mark in _without_titles(gap.strip().strip("“”\"„,.:;")) for mark in "“”\"")):
                 if _ends_statement(text[last.start : last.end], gap):
                     groups.append([piece])  # 'A.” He added, “B”': B's cue, not a split of A
                     continue
@@ -241,6 +248,15 @@ def _split_statements(text: str, pieces: list[_Piece]) -> list[list[_Piece]]:
                 continue
         groups.append([piece])
     return groups
+
+
+_QUOTED_SHORT = re.compile(r"[“\"]([^“”\"\n]{1,80})[”\"]")
+
+
+def _without_titles(gap: str) -> str:
+    """The attribution between two parts without the titles quoted in it ('," Sanders said on
+    CNN’s “State of the Union” Sunday. "B'): a show's name does not part the statement."""
+    return _QUOTED_SHORT.sub(lambda m: "" if is_title(m.group(1)) else m.group(0), gap)
 
 
 def _ends_statement(content: str, gap: str) -> bool:
@@ -262,28 +278,48 @@ def _nearest_cue(
     window: Span, q_start: int, q_end: int, any_distance: bool = False,
     quoted: Sequence[tuple[int, int]] = (),
 ) -> tuple[str | None, tuple[int, int] | None]:
-    best: tuple[bool, int, Token] | None = None
-    governors = _governors(window.doc, q_start, q_end)
-    text = ""  # Doc.text joins every token on each access: read once, when first needed
-    for token in _cues_in(window):
+    best: tuple[bool, bool, int, Token] | None = _introducing(window, q_start)
+    governors = _governors(window.doc, q_start, q_end) if best is None else set()
+    # A quotation closed by the end of its sentence ('“... won’t happen.” He said he would ...')
+    # is rarely attributed by the next sentence: a verb there comes after any other.
+    finished = text_of(window.doc)[q_start:q_end].rstrip(" '\"”’").endswith((".", "?", "!"))
+    for token in _cues_in(window) if best is None else ():
         if q_start <= token.idx < q_end or any(s <= token.idx < e for s, e in quoted):
             continue  # a verb inside quoted words is what was said, not who said it
-        if token.idx >= q_end:
-            text = text or window.doc.text
-        if token.idx >= q_end and _introduces_next(text, q_start, q_end, token, quoted):
+        if token.idx >= q_end and _introduces_next(text_of(window.doc), q_start, q_end, token, quoted):
             continue
         distance = q_start - token.idx if token.idx < q_start else token.idx - q_end
         # The verb the quotation hangs on ('the Guardian reported. “...,” his nephew added')
         # comes before a nearer one that the parse does not tie to it.
-        key = (token.i not in governors, distance)
-        if (any_distance or distance < 160) and (best is None or key < best[:2]):
+        key = (token.i not in governors, finished and token.sent.start_char >= q_end - 1, distance)
+        if (any_distance or distance < 160) and (best is None or key < best[:3]):
             best = (*key, token)
     if best is None:
         verb = _attributing_verb(window, q_start, q_end, governors)
         if verb is None:
             return None, None
-        best = (False, 0, verb)
-    return best[2].text, _speaker_outside_quotes(window, best[2], [(q_start, q_end), *quoted])
+        best = (False, False, 0, verb)
+    return best[3].text, speaker_outside_quotes(window, best[3], [(q_start, q_end), *quoted])
+
+
+def _introducing(window: Span, q_start: int) -> tuple[bool, bool, int, Token] | None:
+    """The cue right before the opening mark ('he said, “...”', 'Kasich said: “...”'): a verb
+    that hands over to the quotation at a comma or colon introduces it, whatever verb after it
+    is nearer ('“...” Asked if ..., Trump replied' opens the next sentence)."""
+    doc = window.doc
+    mark = doc.char_span(q_start, q_start + 1, alignment_mode="expand")
+    if mark is None:
+        return None
+    i = mark.start - 1
+    while i >= window.start and doc[i].is_punct and doc[i].text in _OPENING_MARK_TOKENS:
+        i -= 1
+    if i - 1 < window.start or doc[i].text not in {",", ":"}:
+        return None
+    verb = doc[i - 1]
+    return (False, False, 0, verb) if _is_cue(verb) else None
+
+
+_OPENING_MARK_TOKENS = frozenset({'"', "“", "``", "''", "'", "«"})
 
 
 def _attributing_verb(window: Span, q_start: int, q_end: int, governors: set[int]) -> Token | None:
@@ -291,7 +327,7 @@ def _attributing_verb(window: Span, q_start: int, q_end: int, governors: set[int
     negotiable?” Hannity pressed'): the quotation ends on a comma, '?' or '!', the verb follows
     within a few words in the same sentence, and the quoted words hang on it."""
     doc = window.doc
-    if not doc.text[q_start:q_end].rstrip(" '\"”’“").endswith((",", "?", "!")):
+    if not text_of(doc)[q_start:q_end].rstrip(" '\"”’“").endswith((",", "?", "!")):
         return None
     after = [t for t in window if t.idx >= q_end][:6]
     for token in after:
@@ -313,9 +349,6 @@ def _governors(doc: Doc, q_start: int, q_end: int) -> set[int]:
         return set()
     heads = {t.head for t in span if not span.start <= t.head.i < span.end}
     return {h.i for h in heads} | {h.head.i for h in heads if h.dep_ in {"conj", "advcl", "xcomp"}}
-
-
-_SPEAKER_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "npadvmod", "appos", "oprd", "dative"}
 
 
 _CUES_KEY = "blocwatch_quote_cues"
@@ -350,76 +383,6 @@ def _introduces_next(text: str, q_start: int, q_end: int, verb: Token,
     if not _ends_statement(text[q_start:q_end].strip(" '\"“”«»"), text[q_end - 1 : verb.idx]):
         return False
     return any(verb.idx < s and s - 1 <= verb.sent.end_char for s, _ in quoted)
-
-
-def _speaker_outside_quotes(
-    window: Span, verb: Token, quoted: Sequence[tuple[int, int]]
-) -> tuple[int, int] | None:
-    """Who speaks through ``verb``, never words inside the quotation marks.
-
-    After a quote the parser often takes the quotation for the subject ("'Full panic mode,' said
-    Leslie Wimes" -> nsubj = the quote): then the speaker is the noun the verb governs outside
-    the marks, else the noun phrase right beside the verb.
-    """
-    def inside(span: tuple[int, int]) -> bool:  # begins, ends or holds quoted words
-        return any(span[0] < e + 1 and s - 1 < span[1] for s, e in quoted)
-
-    subject = subject_span(verb)
-    if subject is not None and not inside(subject):
-        return subject
-    if subject is not None:
-        # 'Bill Eastland, wearing “Ted Cruz” pins, said': the name without the quoted words.
-        head = window.doc.char_span(*subject, alignment_mode="expand")
-        if head is not None and not inside(compact(head.root)):
-            return compact(head.root)
-    children = [c for c in verb.children if c.dep_ in _SPEAKER_DEPS and c.pos_ in {"PROPN", "NOUN", "PRON"}
-                and c.ent_type_ not in {"DATE", "TIME"}]  # "said Monday": when, not who
-    for child in sorted(children, key=lambda c: abs(c.i - verb.i)):
-        span = compact(child) if child.dep_ in {"dobj", "npadvmod"} else tokens_span(list(child.subtree))
-        if not inside(span):
-            return span
-    if verb.tag_ == "VBG" and verb.sent.root.i < verb.i:
-        # "Flea shared the news, writing “...”": the parser may lose the participle's link to
-        # the clause it hangs on; its speaker is that clause's subject.
-        subject = subject_span(verb.sent.root)
-        if subject is not None and not inside(subject):
-            return subject
-    for chunk in window.noun_chunks:
-        if chunk.root.ent_type_ in {"DATE", "TIME"}:
-            continue
-        near = verb.i - 3 <= chunk.end - 1 < verb.i or verb.i < chunk.start <= verb.i + 2
-        span = (chunk.start_char, chunk.end_char)
-        if near and not inside(span):
-            return span
-    return _name_beside(window, verb, inside, quoted[0][1] if quoted else verb.idx)
-
-
-def _name_beside(
-    window: Span, verb: Token, inside: Callable[[tuple[int, int]], bool], quote_end: int,
-) -> tuple[int, int] | None:
-    """A capitalised name right after the verb ('," said Skelly') or opening the attribution
-    after the quotation ('," Texas delegate Bill Eastland, wearing ..., said'), for when the
-    parse tied it to nothing (an adverb, a modifier of the quoted words)."""
-    doc = window.doc
-    candidates = list(doc[verb.i + 1 : min(verb.i + 2, window.end)])
-    opening = next((t for t in window if quote_end <= t.idx < verb.idx and not t.is_punct), None)
-    if opening is not None:
-        candidates.append(opening)
-    for first in candidates:
-        if not first.text[:1].isupper() or first.ent_type_ in {"DATE", "TIME"} or first.lower_ in PRONOUNS:
-            continue
-        last, stop = first, min(window.end, verb.i if first.i < verb.i else window.end)
-        while True:  # on through capitalised words and compounds ("Ohio farmer Dale Prewitt")
-            if last.dep_ == "compound" and last.i < last.head.i < stop:
-                last = last.head
-            elif last.i + 1 < stop and doc[last.i + 1].text[:1].isupper():
-                last = doc[last.i + 1]
-            else:
-                break
-        span = (first.idx, last.idx + len(last.text))
-        if not inside(span):
-            return span
-    return None
 
 
 def find_quotes(doc: Doc, mentions: Sequence[Mention], actors: dict[str, Actor]) -> list[Quote]:

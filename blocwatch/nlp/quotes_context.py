@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
+from blocwatch.nlp.doc_text import text_of
 from blocwatch.records import Actor, Evidence, Mention, Quote
 
 __all__ = ["PRONOUNS", "REPORTING_VERBS", "Context", "compact", "paragraphs", "subject_span", "tokens_span"]
@@ -47,7 +48,7 @@ class Context:
     def __init__(self, doc: Doc, mentions: Sequence[Mention], actors: dict[str, Actor]) -> None:
         self.doc = doc
         # Doc.text joins every token on each access; quotes read slices of it thousands of times.
-        self.text = doc.text
+        self.text = text_of(doc)
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         self.actors = actors
@@ -108,10 +109,18 @@ class Context:
         content = content.strip().rstrip(",;:").rstrip()
         start += lead
         end = start + len(content)
+        if not pieces and content[:1] in "“\"" and opens_quotation(self.text, start + 1, end):
+            # Reported words whose parse took in the opening mark ('“shall not be infringed”'):
+            # the content is what the marks hold, not the mark.
+            start, content = start + 1, content[1:].lstrip()
+            start = end - len(content)
+        parts: tuple[tuple[int, int], ...] = ()
         if len(pieces) > 1:
-            content = " ".join(self.text[s:e].strip().rstrip(",;:").rstrip() for s, e in pieces)
+            parts = tuple(self._trimmed(s, e) for s, e in pieces)
+            content = " ".join(self.text[s:e] for s, e in parts)
         if len(content.split()) < 3 or self.is_claimed(start, end):
             return None
+        direct = direct or opens_quotation(self.text, start, end)
         speaker, mention = "", None
         if speaker_span is not None:
             speaker = self.text[speaker_span[0] : speaker_span[1]].strip()
@@ -131,8 +140,30 @@ class Context:
             affiliation=self.affiliation(mention),
             evidence=self.evidence(start),
             speaker_span=speaker_span,
+            parts=parts,
         )
 
+    def _trimmed(self, start: int, end: int) -> tuple[int, int]:
+        """One quoted part without its edge spaces and the comma kept inside the marks."""
+        piece = self.text[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        return start + lead, start + lead + len(piece.strip().rstrip(",;:").rstrip())
+
+
+
+_OPENING = re.compile(r"(?:^|[\s(\[—–-])(?:“|\"|'')\s*$")
+_CLOSING = ("”", '"', "''")
+
+
+def opens_quotation(text: str, start: int, end: int) -> bool:
+    """Reported words that open inside quotation marks closed within them ('she said “we faced
+    hard times together”', 'he called it “a disgrace” to the city'): the words are the
+    speaker's own, a direct quote, even when the reporter's narration goes on after the marks."""
+    if not _OPENING.search(text, max(0, start - 4), start):
+        return False
+    if re.search(r"\bthat\s*(?:“|\"|'')\s*$", text[max(0, start - 10) : start]):
+        return False  # 'said that “...”': a report that quotes its words, not a direct quote
+    return any(mark in text[start : min(len(text), end + 2)] for mark in _CLOSING)
 
 
 _RELATIVE = {"who", "that", "which", "whom"}
@@ -145,12 +176,16 @@ def subject_span(verb: Token) -> tuple[int, int] | None:
     participle without a subject (", adding ...") speaks with its governing verb's subject.
     """
     for _ in range(4):
-        for child in verb.children:
-            if child.dep_ in {"nsubj", "nsubjpass"}:
-                if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
-                    return compact(verb.head)
-                tokens = list(child.subtree)
-                return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        # The parser may take a place before the clause for a second subject ("In Berea, OH,
+        # after winning, Gov. John Kasich said"): the subject nearest the verb is its own.
+        subjects = sorted((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}),
+                          key=lambda c: (c.i > verb.i, abs(c.i - verb.i)))
+        if subjects:
+            child = subjects[0]
+            if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return compact(verb.head)
+            tokens = list(child.subtree)
+            return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
         if verb.dep_ in {"advcl", "xcomp", "conj"} and verb.head is not verb:
             verb = verb.head
             continue

@@ -50,7 +50,7 @@ def labelled_quotes(ctx: Context) -> list[Quote]:
         c_start, c_end = start + match.start("content"), start + match.end("content")
         content = text[c_start:c_end]
         direct = False
-        if content[:1] in "\"“" and content.rstrip(".")[-1:] in "\"”":
+        if _wholly_quoted(content):
             c_start, c_end = c_start + 1, c_start + len(content.rstrip(".")) - 1
             direct = True  # the quotation marks say these are the speaker's words
         if len(text[c_start:c_end].split()) < 3:
@@ -60,6 +60,23 @@ def labelled_quotes(ctx: Context) -> list[Quote]:
         if quote is not None:
             found.append(quote)
     return found
+
+
+_MARK_PAIRS = {"\"": "\"", "“": "”", "‘": "’", "'": "'"}
+
+
+def _wholly_quoted(content: str) -> bool:
+    """The statement after the label stands in one pair of marks: double ('Kerry: "By law, ..."')
+    or single, as headlines print a quotation ("Kasich: ‘We Are Going To Cleveland.’") — not a
+    headline quoting a phrase or two of its own ("X: ‘Images’ Have ‘No Place’ Here")."""
+    closing = _MARK_PAIRS.get(content[:1])
+    if closing is None or content.rstrip(".")[-1:] != closing:
+        return False
+    if content[0] in "‘'":
+        # A single mark opening inside (after a space) starts a second quoted phrase; an
+        # apostrophe inside a word ("Clinton's", "Don’t") does not.
+        return re.search(r"\s" + re.escape(content[0]), content[1:-1]) is None
+    return True
 
 
 def _is_speaker_label(ctx: Context, start: int, end: int) -> bool:

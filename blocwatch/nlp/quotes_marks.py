@@ -89,6 +89,8 @@ def continued(paragraph: str) -> tuple[int, int] | None:
         return None
     if mark == '"' and "”" in stripped[1:]:
         return None  # '"I know,” Henry said.': closed by a curly mark, see _MIXED_PAIR in paired
+    if mark == "“" and stripped.count('"') % 2 == 1:
+        return None  # '“I know," Henry said.': closed by a straight mark, paired by direction
     return lead + 1, len(paragraph.rstrip())
 
 
