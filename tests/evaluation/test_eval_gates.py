@@ -27,8 +27,8 @@ def test_quotes_gate() -> None:
     from blocwatch.evaluation import quotes
 
     report = quotes.evaluate(_need(EVAL / "quotes" / "polnear" / "data" / "dev"), get_pipeline())
-    assert report.categories["direct+speaker"].f1 >= 0.81
-    assert report.overall.f1 >= 0.63
+    assert report.categories["direct+speaker"].f1 >= 0.85  # issue #5's goal (0.867 measured)
+    assert report.overall.f1 >= 0.65
 
 
 def test_ner_gate() -> None:
