@@ -26,34 +26,50 @@ Rules, chosen so that a number on the site never overstates what the news said:
   a think-tank's report is not the state's act.  Without roll-up only the exact ids count.
 * Self-relations (both sides the same actor after roll-up) are left out.
 
-**Evidence at scale.**  Counts come from the per-pair per-day summary ``event_days``
-(blocwatch/store/event_days.py, kept exact by the writer), summed per period and kind of event
-in SQL (:func:`fetch_period_rows`): a busy pair's 190 k events among ten million are a few
-thousand rows for Python.  Self-relations after roll-up are left out in SQL
-(:func:`without_self`) or, for a pair, known in advance (:func:`one_actor`).  When the series has
-at most ``id_bound`` events (:data:`ID_BOUND`, 5,000) the events themselves are read as well
-(:func:`fetch_pair_events`) and every point carries the complete ids of its counted, hypothetical
-and negated events.  Above the bound a point carries its counts only, its id lists are empty and
-marked ``event_ids_complete: false`` in ``to_json``: its events are reached through its period —
-the pair page's ``?period=`` lists them a page at a time with SQL on ``events.day``
-(blocwatch/web/pair_data.py ``period_event_ids``).  Both paths give the same counts (the summary
-is what a GROUP BY over the events gives).
+**Evidence at scale.** Counts come from the summaries the writer keeps exact
+(blocwatch/store/event_days.py): per month and ISO week (``event_periods``) for a whole series,
+per day (``event_days``) when ``since``/``until`` bound it, summed per period and kind of event in
+SQL (:func:`fetch_period_rows`, blocwatch/analytics/relations_fetch.py): a busy pair's 170 k
+events among ten million are a few thousand rows for Python.  Self-relations after roll-up are
+left out in SQL (:func:`without_self`) or, for a pair, known in advance (:func:`one_actor`). When
+the series has at most ``id_bound`` events (:data:`ID_BOUND`, 5,000) the events themselves are
+read as well (:func:`fetch_pair_events`) and every point carries the complete ids of its counted,
+hypothetical and negated events.  Above the bound a point carries its counts only, its id lists
+are empty and marked ``event_ids_complete: false`` in ``to_json``: its events are reached through
+its period — the pair page's ``?period=`` lists them a page at a time with SQL on ``events.day``
+(blocwatch/web/pair_data.py ``period_event_ids``). Both paths give the same counts (the summary is
+what a GROUP BY over the events gives).
 
-Plain SQLAlchemy over ``event_days``, ``events``, ``articles`` and ``actors``; the periods' labels
-and filling are Python's, so SQLite and PostgreSQL give the same series.
+Plain SQLAlchemy over ``event_periods``, ``event_days``, ``events`` and ``actors``; the periods'
+labels and filling are Python's, so SQLite and PostgreSQL give the same series.  A series is
+built with the cyclic garbage collector paused (:func:`gc_paused`, why there).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Literal
+from functools import lru_cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Date, and_, case, func, literal_column, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from blocwatch.store.event_days import NO_ACTOR, UNDATED, event_day
-from blocwatch.store.models import ActorRow, ArticleRow, EventDayRow, EventRow
+from blocwatch.analytics.relations_fetch import (
+    ROLLUP_KINDS,
+    Granularity,
+    PeriodRow,
+    _effective,
+    fetch_period_rows,
+    gc_paused,
+    one_actor,
+    pair_sides,
+    pair_where,
+    side_ids,
+    without_self,
+)
+from blocwatch.store.event_days import event_day
+from blocwatch.store.models import ActorRow, EventRow
 
 __all__ = [
     "ID_BOUND",
@@ -69,7 +85,9 @@ __all__ = [
     "event_day",
     "fetch_period_rows",
     "fetch_pair_events",
+    "gc_paused",
     "one_actor",
+    "pair_sides",
     "pair_where",
     "period_of",
     "relations",
@@ -78,17 +96,17 @@ __all__ = [
     "without_self",
 ]
 
-Granularity = Literal["month", "week"]
 QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
                 4: "material conflict"}
-ROLLUP_KINDS: tuple[str, ...] = ("person",)
 #: Above this many events a series' points carry counts only (see the module docstring).
 ID_BOUND = 5000
 
 
-@dataclass(frozen=True, slots=True)
-class PairEvent:
-    """One stored event as the analytics see it: sides after roll-up and a resolved day."""
+class PairEvent(NamedTuple):
+    """One stored event as the analytics see it: sides after roll-up and a resolved day.
+
+    A named tuple rather than a frozen dataclass: built in thousands per series, it costs a
+    seventh of the time to make (bench/bench_pg_timeline.py)."""
 
     id: int
     article_id: str
@@ -114,45 +132,13 @@ def period_of(day: date, granularity: Granularity) -> tuple[str, date]:
     return f"{day.year:04d}-{day.month:02d}", day.replace(day=1)
 
 
+_WEEK = timedelta(days=7)
+
+
 def _next_period(start: date, granularity: Granularity) -> date:
     if granularity == "week":
         return start + timedelta(days=7)
     return date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-
-
-def side_ids(session: Session, actor_id: str, rollup: bool) -> list[str]:
-    """The stored ids that count as ``actor_id``: itself and, with roll-up, its persons.
-
-    Looked up first and handed to the events query as a list (``IN (...)``) rather than as a
-    subquery: a list is an index condition, so PostgreSQL reads the pair's rows from the
-    (source, target) and (target) indexes.  With ``IN (subquery)`` inside the ORs it scanned the
-    whole table in id order instead — seconds at ten million events (bench/bench_pg_timeline.py)."""
-    if not rollup:
-        return [actor_id]
-    persons = session.scalars(
-        select(ActorRow.id).where(ActorRow.kind.in_(ROLLUP_KINDS), ActorRow.country == actor_id)
-    )
-    return [actor_id, *sorted(set(persons) - {actor_id})]
-
-
-def _effective(actor_id: str | None, kind: str | None, country: str | None, rollup: bool) -> str | None:
-    if rollup and actor_id and kind in ROLLUP_KINDS and country:
-        return country
-    return actor_id
-
-
-def pair_where(
-    source: Any, target: Any, a_ids: list[str], b_ids: list[str] | None, directed: bool
-) -> ColumnElement[bool]:
-    """Rows between the ``a_ids`` and ``b_ids`` sides (``b_ids`` None: ``a`` and anyone)."""
-    forward: ColumnElement[bool] = source.in_(a_ids)
-    if b_ids is not None:
-        forward = and_(forward, target.in_(b_ids))
-    if directed:
-        return forward
-    if b_ids is not None:
-        return or_(forward, and_(source.in_(b_ids), target.in_(a_ids)))
-    return or_(forward, target.in_(a_ids))
 
 
 def fetch_pair_events(
@@ -165,125 +151,35 @@ def fetch_pair_events(
     """
     src, tgt = aliased(ActorRow), aliased(ActorRow)
     e = EventRow
-    a_ids = side_ids(session, a, rollup)
-    b_ids = side_ids(session, b, rollup) if b is not None else None
+    a_ids, b_ids, _ = pair_sides(session, a, b, rollup)
     # Core execution on the session's connection, unpacked by position: the ORM's row handling
     # was two thirds of a busy pair's timeline (thousands of rows; bench/bench_pg_timeline.py).
+    # The day is the stored ``events.day`` (event_day of the event's date and its article's
+    # publication day, resolved by the writer): no join with articles, no parsing per row.
     rows = session.connection().execute(
         select(
             e.id, e.article_id, e.source_actor_id, e.target_actor_id, e.plover, e.quad_class,
-            e.intensity, e.negated, e.hypothetical, e.event_date, ArticleRow.published,
+            e.intensity, e.negated, e.hypothetical, e.day, e.day_approximate,
             src.kind, src.country, tgt.kind, tgt.country, e.tone,
         )
-        .join(ArticleRow, ArticleRow.id == e.article_id)
         .outerjoin(src, src.id == e.source_actor_id)
         .outerjoin(tgt, tgt.id == e.target_actor_id)
         .where(pair_where(e.source_actor_id, e.target_actor_id, a_ids, b_ids, directed))
         .order_by(e.id)
-    )
+    ).all()  # one fetchall, not a fetch per row
     out = []
     for (event_id, article_id, source_actor, target_actor, plover, quad_class, intensity, negated,
-         hypothetical, event_date, published, source_kind, source_country, target_kind, target_country,
+         hypothetical, day, approximate, source_kind, source_country, target_kind, target_country,
          tone) in rows:  # fmt: skip
         source = _effective(source_actor, source_kind, source_country, rollup)
         target = _effective(target_actor, target_kind, target_country, rollup)
         if source is not None and source == target:
             continue  # e.g. a minister addressing her own government
-        day, approximate = event_day(event_date, published)
-        out.append(PairEvent(
-            id=int(event_id), article_id=str(article_id), source=source, target=target,
-            source_actor=source_actor, target_actor=target_actor, plover=str(plover),
-            quad_class=int(quad_class), intensity=float(intensity), negated=bool(negated),
-            hypothetical=bool(hypothetical), day=day, approximate=approximate,
-            tone=None if tone is None else float(tone),
-        ))
+        # As the driver typed them (the columns' types), positionally: no conversion per value.
+        out.append(PairEvent(event_id, article_id, source, target, source_actor, target_actor, plover,
+                             quad_class, intensity, negated, hypothetical, day, approximate, tone))
     out.sort(key=lambda ev: (ev.day or date.max, ev.id))
     return out
-
-
-@dataclass(frozen=True, slots=True)
-class PeriodRow:
-    """Summed ``event_days`` rows of one period and kind of event (``start`` None: undated)."""
-
-    start: date | None
-    quad_class: int
-    negated: bool
-    hypothetical: bool
-    approximate: bool
-    events: int
-    intensity_sum: float
-    tone_sum: float
-    toned: int
-
-
-def without_self(query: Any, source: Any, target: Any, rollup: bool) -> Any:
-    """``query`` without the rows whose two sides are one actor after roll-up (self-relations):
-    :func:`_effective` in SQL, with ``''`` (the summary's no-actor) as no actor."""
-    if rollup:
-        src, tgt = aliased(ActorRow), aliased(ActorRow)
-        query = query.outerjoin(src, src.id == source).outerjoin(tgt, tgt.id == target)
-        source, target = (
-            case((and_(side.kind.in_(ROLLUP_KINDS), side.country != ""), side.country),
-                 else_=func.nullif(column, NO_ACTOR))
-            for side, column in ((src, source), (tgt, target))
-        )  # fmt: skip
-    else:
-        source, target = func.nullif(source, NO_ACTOR), func.nullif(target, NO_ACTOR)
-    return query.where(or_(source.is_(None), target.is_(None), source != target))
-
-
-def one_actor(session: Session, a: str, b: str, rollup: bool) -> bool:
-    """Whether ``a`` and ``b`` are one actor after roll-up.  Every row between their sides then
-    is a self-relation, and otherwise none is: each side's ids roll up to that side (so a pair's
-    queries need no self-relation filter and no join with ``actors``)."""
-    found = {r.id: r for r in session.scalars(select(ActorRow).where(ActorRow.id.in_([a, b])))}
-    kind, country = ({x: getattr(found.get(x), name, None) for x in (a, b)} for name in ("kind", "country"))
-    return _effective(a, kind[a], country[a], rollup) == _effective(b, kind[b], country[b], rollup)
-
-
-def _period_start(session: Session, granularity: Granularity) -> Any:
-    """SQL for the first day of ``event_days.day``'s period (month, or ISO week's Monday), as text
-    without bound parameters so that PostgreSQL sees the same expression in GROUP BY."""
-    column = "event_days.day"
-    if session.get_bind().dialect.name == "postgresql":
-        # date - integer is a date: cheaper than date_trunc, which goes through timestamptz.
-        field = "ISODOW" if granularity == "week" else "DAY"
-        sql = f"{column} - CAST(EXTRACT({field} FROM {column}) AS integer) + 1"
-    elif granularity == "week":
-        sql = f"date({column}, '-' || ((CAST(strftime('%w', {column}) AS INTEGER) + 6) % 7) || ' days')"
-    else:
-        sql = f"date({column}, 'start of month')"
-    return literal_column(sql, type_=Date())
-
-
-def fetch_period_rows(
-    session: Session, a: str, b: str | None = None, *, directed: bool = False, rollup: bool = False,
-    granularity: Granularity = "month", since: date | None = None, until: date | None = None,
-) -> list[PeriodRow]:  # fmt: skip
-    """The summary between ``a`` and ``b`` (the events :func:`fetch_pair_events` selects), summed
-    in SQL per period and kind; days within ``since``..``until`` when given (undated then left out)."""
-    d = EventDayRow
-    a_ids = side_ids(session, a, rollup)
-    b_ids = side_ids(session, b, rollup) if b is not None else None
-    if b is not None and one_actor(session, a, b, rollup):
-        return []
-    start = _period_start(session, granularity).label("start")
-    query = select(start, d.quad_class, d.negated, d.hypothetical, d.approximate, func.sum(d.events),
-                   func.sum(d.intensity_sum), func.sum(d.tone_sum), func.sum(d.toned))  # fmt: skip
-    query = query.where(pair_where(d.source_actor_id, d.target_actor_id, a_ids, b_ids, directed))
-    if b is None:
-        query = without_self(query, d.source_actor_id, d.target_actor_id, rollup)
-    if since is not None:
-        query = query.where(d.day >= since)
-    if until is not None:
-        query = query.where(d.day <= until, d.day > UNDATED)
-    query = query.group_by(start, d.quad_class, d.negated, d.hypothetical, d.approximate)
-    return [
-        PeriodRow(None if day == UNDATED else day, int(quad_class), bool(negated), bool(hypothetical),
-                  bool(approximate), int(events), float(intensity_sum), float(tone_sum), int(toned))
-        for (day, quad_class, negated, hypothetical, approximate, events, intensity_sum, tone_sum,
-             toned) in session.connection().execute(query)
-    ]  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -295,7 +191,7 @@ class RelationPoint:
 
     period: str
     start: date
-    counts: dict[int, int] = field(default_factory=lambda: dict.fromkeys(QUAD_CLASSES, 0))
+    counts: dict[int, int] = field(default_factory=dict.fromkeys(QUAD_CLASSES, 0).copy)
     intensity_sum: float = 0.0
     event_ids: list[int] = field(default_factory=list)
     hypothetical_ids: list[int] = field(default_factory=list)
@@ -404,18 +300,30 @@ class Relations:
         }
 
 
+@lru_cache(maxsize=1 << 16)  # a label never changes; there are ~52 weeks and 12 months a year
+def _label(start: date, granularity: Granularity) -> str:
+    """The label of the period starting on ``start`` (a first of the month, or a Monday)."""
+    if granularity == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{start.year:04d}-{start.month:02d}"
+
+
 def _ordered(points: dict[Any, RelationPoint], granularity: Granularity, fill: bool) -> list[RelationPoint]:
     """The points by start, the empty periods between the first and last filled in when ``fill``
-    (so a chart's time axis has no holes)."""
+    (so a chart's time axis has no holes).  A pair reaching back decades has thousands of empty
+    weeks: each costs one label and one point, nothing more (bench/bench_pg_timeline.py)."""
     ordered = sorted(points.values(), key=lambda p: p.start)
     if fill and ordered:
         complete = ordered[0].ids_complete
-        filled, at = [], ordered[0].start
+        filled: list[RelationPoint] = []
         by_start = {p.start: p for p in ordered}
-        while at <= ordered[-1].start:
-            empty = RelationPoint(period_of(at, granularity)[0], at, ids_complete=complete)
-            filled.append(by_start.get(at) or empty)
-            at = _next_period(at, granularity)
+        at, last = ordered[0].start, ordered[-1].start
+        while at <= last:
+            point = by_start.get(at)
+            filled.append(point if point is not None else
+                          RelationPoint(_label(at, granularity), at, ids_complete=complete))  # fmt: skip
+            at = at + _WEEK if granularity == "week" else _next_period(at, granularity)
         ordered = filled
     return ordered
 
@@ -424,22 +332,23 @@ def bucket(
     events: list[PairEvent], granularity: Granularity, fill: bool = True
 ) -> tuple[list[RelationPoint], int]:
     """Events into period points, with their ids; returns the points and the undated count."""
-    points: dict[str, RelationPoint] = {}
+    points: dict[date, RelationPoint] = {}  # by the event's day: events share days
     undated = 0
     for ev in events:
         if ev.day is None:
             undated += 1
             continue
-        label, start = period_of(ev.day, granularity)
-        point = points.get(label)
+        point = points.get(ev.day)
         if point is None:
-            point = points[label] = RelationPoint(label, start)
+            label, start = period_of(ev.day, granularity)
+            point = points.get(start) or RelationPoint(label, start)
+            points[start] = points[ev.day] = point
         tone = ev.tone if not (ev.negated or ev.hypothetical) else None
         point.add(ev.quad_class, ev.negated, ev.hypothetical, ev.approximate, 1, ev.intensity,
                   tone or 0.0, tone is not None)  # fmt: skip
         kind = point.negated_ids if ev.negated else point.hypothetical_ids if ev.hypothetical else None
         (point.event_ids if kind is None else kind).append(ev.id)
-    return _ordered(points, granularity, fill), undated
+    return _ordered({p.start: p for p in points.values()}, granularity, fill), undated
 
 
 def bucket_days(
@@ -454,8 +363,8 @@ def bucket_days(
             continue
         point = points.get(row.start)
         if point is None:
-            label, start = period_of(row.start, granularity)
-            point = points[row.start] = RelationPoint(label, start, ids_complete=False)
+            point = points[row.start] = RelationPoint(_label(row.start, granularity), row.start,
+                                                      ids_complete=False)  # fmt: skip
         point.add(row.quad_class, row.negated, row.hypothetical, row.approximate, row.events,
                   row.intensity_sum, row.tone_sum, row.toned)  # fmt: skip
     return _ordered(points, granularity, fill), undated
@@ -475,10 +384,11 @@ def relations(
     """
     if granularity not in ("month", "week"):
         raise ValueError(f"granularity must be 'month' or 'week', not {granularity!r}")
-    days = fetch_period_rows(session, a, b, directed=directed, rollup=rollup, granularity=granularity,
-                             since=since, until=until)  # fmt: skip
-    return series_of(session, a, b, days, directed=directed, granularity=granularity, rollup=rollup,
-                     since=since, until=until, fill=fill, id_bound=id_bound)  # fmt: skip
+    with gc_paused():
+        days = fetch_period_rows(session, a, b, directed=directed, rollup=rollup, granularity=granularity,
+                                 since=since, until=until)  # fmt: skip
+        return series_of(session, a, b, days, directed=directed, granularity=granularity, rollup=rollup,
+                         since=since, until=until, fill=fill, id_bound=id_bound)  # fmt: skip
 
 
 def series_of(
@@ -488,6 +398,15 @@ def series_of(
 ) -> Relations:  # fmt: skip
     """:func:`relations` from already fetched summary rows ``days`` (:func:`fetch_period_rows` by
     ``granularity``; the pair page needs both)."""
+    with gc_paused():
+        return _series_of(session, a, b, days, directed, granularity, rollup, since, until, fill, id_bound)
+
+
+def _series_of(
+    session: Session, a: str, b: str | None, days: list[PeriodRow], directed: bool,
+    granularity: Granularity, rollup: bool, since: date | None, until: date | None, fill: bool,
+    id_bound: int | None,
+) -> Relations:  # fmt: skip
     bound = ID_BOUND if id_bound is None else id_bound
     if sum(row.events for row in days) > bound:
         points, undated = bucket_days(days, granularity, fill)

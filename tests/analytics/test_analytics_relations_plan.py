@@ -49,3 +49,40 @@ def test_pair_timeline_uses_the_pair_indexes(store: Store) -> None:
             plan = "\n".join(str(r[-1]) for r in rows)
             assert "ix_events_source_target_day" in plan, plan
             assert "SCAN events" not in plan.replace("SCAN events USING INDEX", ""), plan
+
+
+def test_pair_summary_reads_the_covering_period_index(store: Store) -> None:
+    """An undirected pair's counts come from two index ranges of ``event_periods``, one per
+    direction: on PostgreSQL (index-only) scans of ``ix_event_periods_target_source``, never a
+    bitmap scan, which visits the table; on SQLite searches, not a scan."""
+    for analysis in mongolia_corpus():
+        store.save_analysis(analysis)
+    seen: list[tuple[str, Any]] = []
+
+    def listener(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", listener)
+    try:
+        with store.session() as session:
+            series = relations(session, "MNG", "RUS", rollup=True, granularity="week", id_bound=0)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", listener)
+    assert series.totals["events"] > 0
+    statement, parameters = next((s, p) for s, p in seen if "FROM event_periods" in s)
+    if store.engine.dialect.name == "postgresql":
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE event_periods"))
+        with store.engine.connect() as conn:
+            conn.execute(text("SET enable_seqscan = off"))
+            plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
+        # Which index each branch takes depends on the tiny table's statistics; that no branch
+        # is a bitmap scan (an OR of the directions would be) does not.
+        assert "Index Only Scan using ix_event_periods_target_source" in plan, plan
+        assert plan.count("Append") == 1 and "Bitmap" not in plan and "Seq Scan" not in plan, plan
+    else:
+        with store.engine.connect() as conn:
+            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+        plan = "\n".join(str(r[-1]) for r in rows)
+        assert plan.count("SEARCH event_periods USING") == 2, plan
+        assert "SCAN event_periods" not in plan, plan

@@ -197,7 +197,7 @@ def test_migration_from_0009_with_data_gives_the_same_timelines(backend_url: str
         assert "event_days" not in inspect(engine).get_table_names()
         assert "day" not in {c["name"] for c in inspect(engine).get_columns("events")}
         migrate(engine=engine)  # back-fills the days of the events stored at 0009, builds the summary
-        assert current_revision(engine) == "0010"
+        assert current_revision(engine) == "0011"
     finally:
         engine.dispose()
     with Store(backend_url) as store:

@@ -44,7 +44,7 @@ def test_migration_creates_all_tables_and_indexes(database_url: str) -> None:
         assert ("published", "ingested_at") in articles and ("ingested_at",) in articles
         uniques = {tuple(u["column_names"]) for u in insp.get_unique_constraints("articles")}
         assert {("canonical_url",), ("content_hash",)} <= uniques
-        assert current_revision(engine) == head_revision() == "0010"
+        assert current_revision(engine) == head_revision() == "0011"
     finally:
         engine.dispose()
 

@@ -46,7 +46,7 @@ def test_migration_adds_nullable_tone_and_keeps_rows(database_url: str) -> None:
             command.downgrade(config, "0008-1")
         assert "tone" not in {c["name"] for c in inspect(engine).get_columns("events")}
         migrate(engine=engine)
-        assert current_revision(engine) == "0010"  # migrated back up to the head
+        assert current_revision(engine) == "0011"  # migrated back up to the head
         for table in ("articles", "events"):
             assert "tone" in {c["name"] for c in inspect(engine).get_columns(table)}
         with engine.connect() as conn:

@@ -101,7 +101,7 @@ def upgrade() -> None:
         ),  # fmt: skip
     )
     op.create_index("ix_event_days_target_day", "event_days", ["target_actor_id", "day"])
-    rebuild_event_days(op.get_bind())
+    rebuild_event_days(op.get_bind(), periods=False)  # event_periods comes with 0011
 
 
 def downgrade() -> None:
