@@ -4,8 +4,11 @@ The Guardian Syria sample (../shared/corpus/guardian-syria, read at run time, ne
 written to a temporary WARC.gz, one HTTP response record per article, as a news crawl would
 hold it; ``blocwatch backfill --engine spark`` then runs over it on ``local[1]`` and on
 ``local[2]``, each with a fresh SparkSession (its start-up is not timed; the model loading in
-the Python workers is).  Prints articles/s for each, the ratio (goal >= 1.8x on two free cores)
-and the load average, since other work on the machine eats into the second core.
+the Python workers is).  Prints articles/s for each, the ratio (goal >= 1.8x on two free cores),
+where the wall time went (start-up until the first partition ran, the idle tail of the core that
+finished first) and how much CPU *other* processes took during each run (from /proc: all busy
+CPU time minus this process tree's), since other work on the machine eats into the second core
+and makes a ratio measured then meaningless; the load average too.
 
     .venv/bin/python bench/bench_spark.py              # the whole sample (249 articles)
     .venv/bin/python bench/bench_spark.py --limit 120
@@ -50,6 +53,35 @@ def write_archive(path: Path, rows: list[tuple[str, str]]) -> int:
     return path.stat().st_size
 
 
+def _busy_ticks() -> int | None:
+    """CPU time spent busy by the whole machine since boot, in clock ticks (None without /proc)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return sum(fields) - fields[3] - fields[4]  # all but idle and iowait
+
+
+def _tree_ticks(root: int) -> int:
+    """CPU time of ``root`` and its live descendants (driver, JVM, Python daemon and workers)."""
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # gone meanwhile
+        fields = text[text.rindex(")") + 2 :].split()
+        pid = int(stat.parent.name)
+        parents[pid], ticks[pid] = int(fields[1]), int(fields[11]) + int(fields[12])
+    mine, grew = {root}, True
+    while grew:
+        found = {pid for pid, parent in parents.items() if parent in mine} - mine
+        mine |= found
+        grew = bool(found)
+    return sum(ticks.get(pid, 0) for pid in mine)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=None, help="articles of the sample to use")
@@ -69,8 +101,13 @@ def main() -> None:
         for master in ("local[1]", "local[2]"):
             session = spark_session(master)
             try:
+                busy, ours = _busy_ticks(), _tree_ticks(os.getpid())
                 summary = backfill([str(archive)], Path(tmp, master), settings, engine="spark",
                                    spark=session, partitions=args.partitions)
+                # Read before stop(): the Python workers exit with the session.
+                after = _busy_ticks()
+                others = (after - busy - (_tree_ticks(os.getpid()) - ours)) / os.sysconf("SC_CLK_TCK") \
+                    if busy is not None and after is not None else float("nan")  # fmt: skip
             finally:
                 session.stop()
             rates[master] = summary.articles / summary.seconds
@@ -78,6 +115,8 @@ def main() -> None:
                   f"{rates[master]:.2f} articles/s ({summary.partitions} partitions, model loaded "
                   f"{summary.loads}x in {summary.processes} processes; partitions busy "
                   f"{summary.busy_seconds:.1f} s = {summary.busy_seconds / summary.seconds:.2f} cores; "
+                  f"start-up {summary.startup_seconds:.1f} s, idle tail {summary.tail_seconds:.1f} s; "
+                  f"other processes used {max(0.0, others) / summary.seconds:.2f} cores; "
                   f"load average {os.getloadavg()[0]:.2f})")  # fmt: skip
     print(f"local[2] / local[1] = {rates['local[2]'] / rates['local[1]']:.2f}x (goal >= 1.8x)")
 

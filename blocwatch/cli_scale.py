@@ -36,7 +36,7 @@ def backfill(
         "--workers", help="Processes of the local engine (0 = every core; default: the workers setting)."
     )] = None,
     partitions: Annotated[int | None, typer.Option(
-        "--partitions", min=1, help="Partitions of the records (default: 4 a core, at most 250 records each)."
+        "--partitions", min=1, help="Partitions of equal work (default: shrinking sizes, largest first)."
     )] = None,
     spacy_model: Annotated[str | None, typer.Option("--spacy-model", help="spaCy model to load.")] = None,
     actors: Annotated[list[Path] | None, typer.Option(

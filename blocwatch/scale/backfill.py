@@ -3,9 +3,9 @@
 A backfill runs in four steps, the same for both engines:
 
 1. the driver splits the inputs into record refs (:func:`blocwatch.scale.inputs.split_inputs`)
-   and cuts them into contiguous partitions (:func:`partition_count`): at least four per core so
-   a slow partition does not leave a core idle, at most :data:`RECORDS_PER_PARTITION` records
-   each so one partition's rows fit in memory (the loader reads one partition at a time);
+   and cuts them into contiguous partitions of balanced work, started largest first
+   (:mod:`blocwatch.scale.plan`), at most :data:`RECORDS_PER_PARTITION` records each so one
+   partition's rows fit in memory (the loader reads one partition at a time);
 2. every partition runs :func:`blocwatch.scale.worker.process_partition` (extraction and
    understanding, the model loaded once per process);
 3. the rows are written as Parquet datasets ``DIR/<table>/part=<k>/…`` (:mod:`.schema`);
@@ -23,7 +23,6 @@ each writing its own partitions' files.  Spawned, not forked, so a process that 
 from __future__ import annotations
 
 import json
-import math
 import os
 import time
 from collections.abc import Sequence
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from blocwatch.scale.inputs import RecordRef, split_inputs
+from blocwatch.scale.plan import RECORDS_PER_PARTITION, largest_first, plan_partitions
 from blocwatch.scale.schema import PART, TABLES, arrow_schema
 from blocwatch.scale.worker import STATS, process_partition
 from blocwatch.settings import Settings
@@ -41,7 +41,6 @@ __all__ = ["MANIFEST", "RECORDS_PER_PARTITION", "BackfillError", "BackfillSummar
            "partition_count"]  # fmt: skip
 
 MANIFEST = "_blocwatch_backfill.json"
-RECORDS_PER_PARTITION = 250
 
 
 class BackfillError(ValueError):
@@ -61,6 +60,11 @@ class BackfillSummary:
     loads: int = 0
     seconds: float = 0.0
     busy_seconds: float = 0.0  # partitions' own time, summed: / seconds = cores kept busy
+    # Where the rest of ``seconds`` went (wall clocks of the executors, so exact on one machine):
+    # until the first partition started (engine and worker start-up), and how long the first
+    # process to run out of partitions waited for the last one (the straggler's tail).
+    startup_seconds: float = 0.0
+    tail_seconds: float = 0.0
     master: str | None = None
     inputs: list[str] = field(default_factory=list)
 
@@ -79,21 +83,8 @@ class BackfillSummary:
 
 
 def partition_count(records: int, parallelism: int) -> int:
-    """Partitions for ``records`` refs on ``parallelism`` cores (see the module docstring)."""
-    if records <= 0:
-        return 1
-    return max(1, min(records, max(4 * parallelism, math.ceil(records / RECORDS_PER_PARTITION))))
-
-
-def slices(refs: Sequence[RecordRef], count: int) -> list[list[RecordRef]]:
-    """``count`` contiguous, nearly equal slices of ``refs`` (the order is kept across them)."""
-    size, extra = divmod(len(refs), count)
-    out, start = [], 0
-    for i in range(count):
-        end = start + size + (1 if i < extra else 0)
-        out.append(list(refs[start:end]))
-        start = end
-    return out
+    """Partitions the planner makes for ``records`` refs of equal size on ``parallelism`` cores."""
+    return len(plan_partitions([RecordRef("warc", "")] * records, parallelism))
 
 
 def prepare_out(out: Path) -> None:
@@ -132,7 +123,7 @@ def backfill(
         raise BackfillError(f"unknown engine {engine!r} (want spark or local)")
     out = Path(out)
     prepare_out(out)
-    started = time.perf_counter()
+    started, wall_start = time.perf_counter(), time.time()
     refs = list(split_inputs(inputs, settings))
     summary = BackfillSummary(engine=engine, out=str(out), records=len(refs), inputs=list(inputs))
     if engine == "spark":
@@ -142,8 +133,7 @@ def backfill(
         stats = run_spark(refs, out, settings, master=master, partitions=partitions, spark=spark,
                           writer=writer)
     else:
-        count = partitions or partition_count(len(refs), max(1, workers))
-        stats = _run_local(slices(refs, count), out, settings, workers)
+        stats = _run_local(plan_partitions(refs, max(1, workers), partitions), out, settings, workers)
     summary.partitions = len(stats)
     for table in TABLES:
         summary.rows[table] = sum(s["rows"].get(table, 0) for s in stats)
@@ -152,9 +142,25 @@ def backfill(
         by_process[s["pid"]] = max(by_process.get(s["pid"], 0), s["loads"])
     summary.processes, summary.loads = len(by_process), sum(by_process.values())
     summary.busy_seconds = round(sum(s.get("seconds", 0.0) for s in stats), 3)
+    summary.startup_seconds, summary.tail_seconds = _schedule(stats, wall_start)
     summary.seconds = round(time.perf_counter() - started, 3)
     write_manifest(summary)
     return summary
+
+
+def _schedule(stats: list[dict[str, Any]], wall_start: float) -> tuple[float, float]:
+    """(start-up, tail) seconds of a run from its partitions' start and end times."""
+    spans: list[tuple[float, float, int]] = [
+        (float(s.get("task_started", s["started"])), float(s.get("task_ended", s["ended"])), s["pid"])
+        for s in stats if "started" in s
+    ]  # fmt: skip
+    if not spans:
+        return 0.0, 0.0
+    last_end: dict[int, float] = {}
+    for _, end, pid in spans:
+        last_end[pid] = max(last_end.get(pid, end), end)
+    startup = min(start for start, _, _ in spans) - wall_start
+    return round(max(0.0, startup), 3), round(max(last_end.values()) - min(last_end.values()), 3)
 
 
 def _run_local(parts: list[list[RecordRef]], out: Path, settings: Settings, workers: int) -> list[dict]:
@@ -164,12 +170,14 @@ def _run_local(parts: list[list[RecordRef]], out: Path, settings: Settings, work
 
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=context) as pool:
-        futures = [pool.submit(write_partition, i, refs, out, settings) for i, refs in enumerate(parts)]
-        return [f.result() for f in futures]
+        # Submitted largest first: the pool starts them in this order (see blocwatch.scale.plan).
+        futures = [pool.submit(write_partition, i, parts[i], out, settings) for i in largest_first(parts)]
+        return sorted((f.result() for f in futures), key=lambda s: s["part"])
 
 
 def write_partition(index: int, refs: list[RecordRef], out: Path, settings: Settings) -> dict[str, Any]:
     """Run one partition and write its rows with pyarrow; returns its stats (with row counts)."""
+    began = time.time()
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -192,4 +200,5 @@ def write_partition(index: int, refs: list[RecordRef], out: Path, settings: Sett
             pq.write_table(data, partial, compression="zstd")
             partial.replace(final)
     stats["rows"] = {table: len(values) for table, values in rows.items()}
+    stats["task_started"], stats["task_ended"] = began, time.time()  # the writing included
     return stats

@@ -1,7 +1,8 @@
 """The Spark engine: record refs parallelised over a SparkSession, one partition per task.
 
-:func:`run_spark` parallelises the refs into contiguous partitions and runs
-:func:`blocwatch.scale.worker.process_partition` on each with ``mapPartitionsWithIndex``.  No
+:func:`run_spark` plans the refs into contiguous partitions of balanced work
+(:mod:`blocwatch.scale.plan`), hands them to Spark largest first, one Spark partition each, and
+runs :func:`blocwatch.scale.worker.process_partition` on each.  No
 shuffle happens anywhere.  Two writers give the same files' contents (tests compare them):
 
 * ``arrow`` (default): each task writes its own partition's files with pyarrow
@@ -160,7 +161,7 @@ def run_spark(
     writer: str = "arrow",
 ) -> list[dict[str, Any]]:
     """Run the backfill of ``refs`` on Spark, write the tables under ``out``; partition stats."""
-    from blocwatch.scale.backfill import BackfillError, partition_count
+    from blocwatch.scale.backfill import BackfillError
 
     if writer not in ("arrow", "spark"):
         raise BackfillError(f"unknown writer {writer!r} (want arrow or spark)")
@@ -174,37 +175,53 @@ def run_spark(
         own, session = False, spark
     try:
         context = session.sparkContext
-        count = partitions or partition_count(len(refs), context.defaultParallelism)
+        tasks = planned_tasks(refs, context.defaultParallelism, partitions)
         if writer == "arrow":
-            return sorted(_arrow_job(context, refs, count, out, settings), key=lambda s: s["part"])
-        return sorted(_dataframe_job(session, refs, count, out, settings), key=lambda s: s["part"])
+            return sorted(_arrow_job(context, tasks, out, settings), key=lambda s: s["part"])
+        return sorted(_dataframe_job(session, tasks, out, settings), key=lambda s: s["part"])
     finally:
         if own:
             session.stop()
 
 
-def _arrow_job(context: Any, refs: list[RecordRef], count: int, out: Path, settings: Settings) -> list[dict]:
+Task = tuple[int, list[RecordRef]]  # a planned partition: its number (input order) and refs
+
+
+def planned_tasks(refs: list[RecordRef], parallelism: int, partitions: int | None) -> list[Task]:
+    """The planned partitions (:mod:`blocwatch.scale.plan`) as ``(number, refs)``, largest first.
+
+    Spark starts a stage's tasks in partition order, so parallelising this list with one
+    element per Spark partition makes Spark run the biggest first, while each task still
+    writes the ``part=<number>`` of its place in the input."""
+    from blocwatch.scale.plan import largest_first, plan_partitions
+
+    parts = plan_partitions(refs, parallelism, partitions)
+    return [(k, parts[k]) for k in largest_first(parts)]
+
+
+def _tasks_rdd(context: Any, tasks: list[Task]) -> Any:
+    # numSlices = len(tasks): PySpark then pickles one element a batch and Spark's slicing
+    # gives each partition exactly one task.
+    return context.parallelize(tasks, len(tasks))
+
+
+def _arrow_job(context: Any, tasks: list[Task], out: Path, settings: Settings) -> list[dict]:
     """One job: each task writes its own partition's files with pyarrow and returns its stats."""
     from blocwatch.scale.backfill import write_partition
 
     folder = Path(out).resolve()
-    return list(
-        context.parallelize(refs, count)
-        .mapPartitionsWithIndex(lambda i, it: [write_partition(i, list(it), folder, settings)])
-        .collect()
-    )
+    return list(_tasks_rdd(context, tasks).map(lambda t: write_partition(t[0], t[1], folder, settings))
+                .collect())  # fmt: skip
 
 
-def _dataframe_job(
-    session: Any, refs: list[RecordRef], count: int, out: Path, settings: Settings
-) -> list[dict]:
+def _dataframe_job(session: Any, tasks: list[Task], out: Path, settings: Settings) -> list[dict]:
     """Rows handed to Spark's own Parquet writer, one DataFrame per table (the rows persisted)."""
     from pyspark import StorageLevel
 
     context = session.sparkContext
     tagged = (
-        context.parallelize(refs, count)
-        .mapPartitionsWithIndex(lambda i, it: _partition_rows(i, it, settings))
+        _tasks_rdd(context, tasks)
+        .flatMap(lambda t: _partition_rows(t[0], iter(t[1]), settings))
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     try:
