@@ -177,6 +177,23 @@ def _candidates(session: Session, kb: KnowledgeBase, limit: int) -> list[dict[st
     return out[:limit]
 
 
+def _events_for_brief(session: Session, kb: KnowledgeBase, a: str, b: str, is_bloc: bool) -> list[PairEvent]:
+    """The events of ``a`` that a brief of ``a`` and ``b`` can tell, oldest first: those with
+    ``b``, with anyone who was ever a member of the bloc ``b`` (whether they were on the event's
+    day is decided by the caller), and sanctions involving ``a``.  Asked pair by pair rather than
+    as every event of ``a``: at a million events a state's own events are tens of thousands,
+    and a brief uses a few hundred of them."""
+    others = {b}
+    entry = kb.get(b) if is_bloc else None
+    if entry is not None:
+        others |= {m.member for m in entry.members if m.status == "member"}
+    found: dict[int, PairEvent] = {}
+    for other in sorted(others - {a}):
+        found.update((ev.id, ev) for ev in fetch_pair_events(session, a, other, rollup=True))
+    found.update((ev.id, ev) for ev in fetch_pair_events(session, a, None, rollup=True, plover="SANCTION"))
+    return sorted(found.values(), key=lambda ev: (ev.day or date.max, ev.id))
+
+
 def _pair_days(session: Session) -> Any:
     """(source, target, day, events) of the events that were not negated and have both sides."""
     d = EventDayRow
@@ -201,7 +218,7 @@ def _build(session: Session, kb: KnowledgeBase, a: str, b: str) -> dict[str, Any
     chosen: dict[str, list[tuple[PairEvent, str | None]]] = defaultdict(list)
     member_ids: set[str] = set()
     sanctions: list[tuple[PairEvent, str | None]] = []
-    for ev in fetch_pair_events(session, a, None, rollup=True):
+    for ev in _events_for_brief(session, kb, a, b, is_bloc):
         if ev.negated:
             continue
         other = ev.target if ev.source == a else ev.source

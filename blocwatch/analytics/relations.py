@@ -52,7 +52,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session, aliased
 
 from blocwatch.analytics.relations_fetch import (
@@ -142,12 +142,14 @@ def _next_period(start: date, granularity: Granularity) -> date:
 
 
 def fetch_pair_events(
-    session: Session, a: str, b: str | None = None, *, directed: bool = False, rollup: bool = False
+    session: Session, a: str, b: str | None = None, *, directed: bool = False, rollup: bool = False,
+    plover: str | None = None,
 ) -> list[PairEvent]:
     """The events between ``a`` and ``b`` (``a`` -> ``b`` only when ``directed``), oldest first.
 
-    With ``b=None`` every event involving ``a`` (as source, when ``directed``) is returned.
-    Negated and hypothetical events are included (flagged); self-relations are not.
+    With ``b=None`` every event involving ``a`` (as source, when ``directed``) is returned;
+    ``plover`` keeps the events of that PLOVER type only.  Negated and hypothetical events are
+    included (flagged); self-relations are not.
     """
     src, tgt = aliased(ActorRow), aliased(ActorRow)
     e = EventRow
@@ -165,6 +167,7 @@ def fetch_pair_events(
         .outerjoin(src, src.id == e.source_actor_id)
         .outerjoin(tgt, tgt.id == e.target_actor_id)
         .where(pair_where(e.source_actor_id, e.target_actor_id, a_ids, b_ids, directed))
+        .where(e.plover == plover if plover is not None else true())
         .order_by(e.id)
     ).all()  # one fetchall, not a fetch per row
     out = []
