@@ -18,7 +18,8 @@ from blocwatch.analytics import relations
 from blocwatch.store import Store
 
 
-def _captured_events_query(store: Store, a: str, b: str) -> tuple[str, Any]:
+def _captured_query(store: Store, table: str, a: str, b: str, **options: Any) -> tuple[str, Any]:
+    """The first statement reading ``table`` that the pair's timeline sends, with its parameters."""
     seen: list[tuple[str, Any]] = []
 
     def listener(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
@@ -27,17 +28,17 @@ def _captured_events_query(store: Store, a: str, b: str) -> tuple[str, Any]:
     event.listen(store.engine, "before_cursor_execute", listener)
     try:
         with store.session() as session:
-            series = relations(session, a, b, rollup=True)
+            series = relations(session, a, b, rollup=True, **options)
     finally:
         event.remove(store.engine, "before_cursor_execute", listener)
     assert series.totals["events"] > 0  # the pair has events: the plan is of a real answer
-    return next((s, p) for s, p in seen if "FROM events" in s)
+    return next((s, p) for s, p in seen if f"FROM {table}" in s)
 
 
 def test_pair_timeline_uses_the_pair_indexes(store: Store) -> None:
     for analysis in mongolia_corpus():
         store.save_analysis(analysis)
-    statement, parameters = _captured_events_query(store, "MNG", "RUS")
+    statement, parameters = _captured_query(store, "events", "MNG", "RUS")
     with store.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SET enable_seqscan = off"))
@@ -57,19 +58,9 @@ def test_pair_summary_reads_the_covering_period_index(store: Store) -> None:
     bitmap scan, which visits the table; on SQLite searches, not a scan."""
     for analysis in mongolia_corpus():
         store.save_analysis(analysis)
-    seen: list[tuple[str, Any]] = []
-
-    def listener(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(store.engine, "before_cursor_execute", listener)
-    try:
-        with store.session() as session:
-            series = relations(session, "MNG", "RUS", rollup=True, granularity="week", id_bound=0)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", listener)
-    assert series.totals["events"] > 0
-    statement, parameters = next((s, p) for s, p in seen if "FROM event_periods" in s)
+    statement, parameters = _captured_query(
+        store, "event_periods", "MNG", "RUS", granularity="week", id_bound=0
+    )
     if store.engine.dialect.name == "postgresql":
         with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE event_periods"))
