@@ -35,6 +35,32 @@ def test_ordered_map_keeps_order_and_uses_other_processes() -> None:
     assert {pid for _, pid in results} - {os.getpid()}, "no chunk ran in a worker process"
 
 
+def _slow_head_chunk(chunk: list[int]) -> list[tuple[int, int, float]]:
+    import time
+
+    if chunk[0] == 0:
+        time.sleep(1.0)  # the chunk at the head of the order is slow
+    return [(n, os.getpid(), time.monotonic()) for n in chunk]
+
+
+def test_a_slow_head_chunk_does_not_idle_the_other_worker() -> None:
+    """Results leave in order, but while the head chunk runs the other worker keeps taking
+    chunks (the window holds four a worker), and the parent's collector is not left frozen."""
+    import gc
+
+    if usable_workers(2) < 2:
+        pytest.skip("fewer than two cores, or other threads alive: forking is not used here")
+    frozen = gc.get_freeze_count()
+    results = list(ordered_parallel_map(_slow_head_chunk, range(16), chunk_size=2, workers=2))
+    assert [n for n, _, _ in results] == list(range(16))
+    head_done = max(t for n, _, t in results if n < 2)
+    head_pid = results[0][1]
+    others = [t for n, pid, t in results if pid != head_pid]
+    # More than three chunks (a window of two a worker) finished by the other worker meanwhile.
+    assert sum(1 for t in others if t < head_done) >= 8
+    assert gc.get_freeze_count() == frozen
+
+
 def test_ordered_map_one_worker_runs_here() -> None:
     results = list(ordered_parallel_map(_pid_chunk, range(10), chunk_size=3, workers=1))
     assert results == [(n, os.getpid()) for n in range(10)]
