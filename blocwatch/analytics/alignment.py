@@ -210,11 +210,6 @@ def _bloc(kb: KnowledgeBase, toward: str) -> Entry | None:
     return entry if entry is not None and entry.kind == "bloc" and entry.members else None
 
 
-def _member_on(entry: Entry, member: str | None, day: date | None) -> bool:
-    return bool(member and day and any(
-        m.member == member and m.status == "member" and m.held_on(day) for m in entry.members))
-
-
 _ID_CHUNK = 5_000  # ids per IN (...): PostgreSQL takes at most 65,535 parameters a statement
 
 
@@ -265,7 +260,7 @@ def alignment(
                 continue  # ``actor`` was the target of this one
             if ev.target == toward:
                 candidates.append((ev, None))
-            elif ev.target != actor and _member_on(bloc, ev.target, ev.day):
+            elif ev.target != actor and kb.is_member(bloc.id, ev.target, ev.day):
                 candidates.append((ev, ev.target))
     result, weighted = score_events(actor, toward, candidates, as_of, params)
     if evidence:
@@ -290,19 +285,11 @@ def partners(
     for ev in events:
         assert ev.target is not None
         by_target[ev.target].append((ev, None))
-    member: dict[tuple[str, str | None, date | None], bool] = {}  # (bloc, actor, day) -> member then
-
-    def member_on(bloc: Entry, actor: str | None, day: date | None) -> bool:
-        key = (bloc.id, actor, day)
-        if key not in member:
-            member[key] = _member_on(bloc, actor, day)
-        return member[key]
-
     for target in list(by_target):
         bloc = _bloc(kb, target) if params.member_weight > 0 else None
         if bloc is not None:
             by_target[target] += [(ev, ev.target) for ev in events
-                                  if ev.target != target and member_on(bloc, ev.target, ev.day)]
+                                  if ev.target != target and kb.is_member(bloc.id, ev.target, ev.day)]
     known = {
         str(r.id): (str(r.name), str(r.kind))
         for r in session.execute(

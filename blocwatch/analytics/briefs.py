@@ -108,22 +108,14 @@ def _candidates(session: Session, kb: KnowledgeBase, limit: int) -> list[dict[st
     actor_rows = session.execute(select(ActorRow.id, ActorRow.kind, ActorRow.country))
     sides: dict[str, tuple[str, str | None]] = {str(i): (str(k), c) for i, k, c in actor_rows}
 
-    # Bloc membership by (actor, day) and (bloc, day), asked once each: the summary repeats
-    # the same few thousand actor-days, and each answer scans the dated memberships.
+    # The blocs of an actor on a day, asked once per (actor, day): the summary repeats them.
     blocs_on: dict[tuple[str, date], list[str]] = {}
-    members_on: dict[tuple[str, date], frozenset[str]] = {}
 
     def blocs_of(actor: str, day: date) -> list[str]:
         key = (actor, day)
         if key not in blocs_on:
             blocs_on[key] = [b for b in kb.blocs_of(actor, day) if _is_bloc(kb, b)]
         return blocs_on[key]
-
-    def members(bloc: str, day: date) -> frozenset[str]:
-        key = (bloc, day)
-        if key not in members_on:
-            members_on[key] = frozenset(kb.members(bloc, day))
-        return members_on[key]
 
     def count(pair: tuple[str, str], n: int, day: date | None, via_member: bool = False) -> None:
         evidence[pair] += n
@@ -155,7 +147,7 @@ def _candidates(session: Session, kb: KnowledgeBase, limit: int) -> list[dict[st
             if day is None or kind != "state":
                 continue
             for bloc in blocs_of(other, day):
-                if bloc != actor and actor not in members(bloc, day):
+                if bloc != actor and not kb.is_member(bloc, actor, day):
                     count((actor, bloc), n, day, via_member=True)
     out: list[dict[str, Any]] = []
     for (x, y), total in evidence.items():
@@ -223,7 +215,7 @@ def _build(session: Session, kb: KnowledgeBase, a: str, b: str) -> dict[str, Any
             continue
         other = ev.target if ev.source == a else ev.source
         via = None
-        if other != b and is_bloc and other and other != a and ev.day and other in kb.members(b, ev.day):
+        if other != b and is_bloc and other and other != a and ev.day and kb.is_member(b, other, ev.day):
             via = other
         elif other != b:
             if ev.target == a and ev.plover == "SANCTION" and not ev.hypothetical:

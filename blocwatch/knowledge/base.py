@@ -151,6 +151,12 @@ class KnowledgeBase:
             return sorted(b for b in self._member_of.get(actor_id, ()) if actor_id in self.members(b))
         return sorted(b for b in self._member_of.get(actor_id, ()) if actor_id in self._members_on(b, on)[1])
 
+    def is_member(self, bloc_id: str, actor_id: str | None, on: date | None) -> bool:
+        """Whether ``actor_id`` was a full member of ``bloc_id`` on ``on`` (False without either)."""
+        if not actor_id or on is None:
+            return False
+        return actor_id in self._members_on(bloc_id, on)[1]
+
     def _members_on(self, bloc_id: str, on: date, status: str = "member") -> _Members:
         """:meth:`members` on a day, found once per stretch of days with the same members.
 

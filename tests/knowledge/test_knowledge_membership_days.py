@@ -61,3 +61,12 @@ def test_replacing_a_bloc_forgets_its_stretches() -> None:
     kb.add(smaller)
     assert kb.members("BRICS", date(2020, 6, 1)) == ["BRA", "RUS"]
     assert kb.blocs_of("CHN", date(2020, 6, 1)).count("BRICS") == 0
+
+
+def test_is_member_agrees_with_members() -> None:
+    kb = load_knowledge_base()
+    for day in (date(2023, 12, 31), date(2024, 1, 1)):
+        members = kb.members("BRICS", day)
+        assert all(kb.is_member("BRICS", m, day) for m in members)
+        assert kb.is_member("BRICS", "EGY", day) == ("EGY" in members)
+    assert not kb.is_member("BRICS", "BRA", None) and not kb.is_member("BRICS", None, date(2024, 1, 1))
