@@ -17,11 +17,6 @@ from blocwatch.nlp.pipeline import Pipeline, get_pipeline
 from blocwatch.records import Actor, Article
 
 
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return get_pipeline()
-
-
 def _country(actor_id: str | None, actors: dict[str, Actor]) -> str:
     actor = actors.get(actor_id or "")
     if actor is None:
@@ -330,7 +325,6 @@ def test_titled_surname_of_namesakes_is_not_decided_by_the_date(pipeline: Pipeli
 def test_an_actor_without_a_cameo_code_gives_no_code() -> None:
     """An organisation the resolver names by a made-up id has no CAMEO code; its id is not one
     (and would not fit the stored column: PostgreSQL refused whole articles over it)."""
-    from blocwatch.nlp.pipeline import get_pipeline
     from blocwatch.records import Article
 
     text = ("The Northern Highlands Observatory for Civil Liberties condemned Russia on Monday. "

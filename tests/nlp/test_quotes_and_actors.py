@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
-from blocwatch.nlp.pipeline import Pipeline, get_pipeline
+from blocwatch.nlp.pipeline import Pipeline
 from blocwatch.records import Analysis, Article
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return get_pipeline()
 
 
 def analyse(pipeline: Pipeline, text: str, published: date | None = date(2024, 5, 1)) -> Analysis:

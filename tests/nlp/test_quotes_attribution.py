@@ -4,22 +4,16 @@ a split statement is scored — on sentences we wrote."""
 
 from __future__ import annotations
 
-import pytest
 import spacy
 from spacy.tokens import Doc
 
 from blocwatch.evaluation.quotes import GoldAttribution, _content_match
-from blocwatch.nlp.pipeline import Pipeline, get_pipeline
+from blocwatch.nlp.pipeline import Pipeline
 from blocwatch.nlp.quotes import _nearest_cue
 from blocwatch.nlp.quotes_context import opens_quotation, subject_span
 from blocwatch.nlp.quotes_marks import continued
 from blocwatch.nlp.quotes_speakers import speaker_outside_quotes
 from blocwatch.records import Article, Quote
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return get_pipeline()
 
 
 def quotes_of(pipeline: Pipeline, text: str) -> list[Quote]:

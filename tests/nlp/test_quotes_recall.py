@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from blocwatch.nlp.pipeline import Pipeline, get_pipeline
+from blocwatch.nlp.pipeline import Pipeline
 from blocwatch.records import Article, Quote
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return get_pipeline()
 
 
 def quotes_of(pipeline: Pipeline, text: str) -> list[Quote]:

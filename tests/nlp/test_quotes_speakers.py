@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-from blocwatch.nlp.pipeline import Pipeline, get_pipeline
+from blocwatch.nlp.pipeline import Pipeline
 from blocwatch.nlp.quotes_marks import is_title, paired
 from blocwatch.records import Article, Quote
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return get_pipeline()
 
 
 def direct(pipeline: Pipeline, text: str) -> list[Quote]:
